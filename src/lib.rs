@@ -1,0 +1,11 @@
+//! A SCIM 2.0 service provider engine (RFC 7643, RFC 7644) for Drupal
+//! provisioning, built as the PHP extension `scim`.
+
+pub mod error;
+pub mod filter;
+pub mod schema;
+
+#[cfg(feature = "php")]
+pub mod php;
+
+pub use error::{Result, ScimError, ScimType};

@@ -1,0 +1,1 @@
+//! The PHP binding layer.
