@@ -518,6 +518,12 @@ fn evaluates_filters_against_the_rfc_full_user() {
         ("nickName eq null", true),
         ("nickName eq \"\"", true),
         ("title co null", false),
+        ("name ne null", true),
+        ("name eq null", false),
+        ("emails eq null", false),
+        ("entitlements ne null", false),
+        ("name eq \"x\"", false),
+        ("name ne \"x\"", true),
         // Type mismatches never compare, except as not equal.
         ("title eq 5", false),
         ("title ne 5", true),

@@ -302,6 +302,12 @@ impl<'v> Target<'_, 'v> {
     }
 
     fn compare(&self, op: CompareOp, literal: &CompValue) -> bool {
+        match (op, literal) {
+            (CompareOp::Eq, CompValue::Null) => return !self.present(),
+            (CompareOp::Ne, CompValue::Null) => return self.present(),
+            (_, CompValue::Null) => return false,
+            _ => {}
+        }
         // A complex attribute named without a sub-attribute compares its `value`.
         if self.sub.is_none() && self.whole.attr_type == AttrType::Complex {
             let Some(definition) = self.whole.sub_attribute("value") else {
@@ -315,19 +321,13 @@ impl<'v> Target<'_, 'v> {
             };
             return target.compare(op, literal);
         }
-        match (op, literal) {
-            (CompareOp::Eq, CompValue::Null) => !self.present(),
-            (CompareOp::Ne, CompValue::Null) => self.present(),
-            (_, CompValue::Null) => false,
-            (CompareOp::Ne, _) => {
-                let mut values = self.values().peekable();
-                values.peek().is_none()
-                    || values.any(|v| !compare_one(v, CompareOp::Eq, literal, self.definition))
-            }
-            _ => self
-                .values()
-                .any(|v| compare_one(v, op, literal, self.definition)),
+        if op == CompareOp::Ne {
+            let mut values = self.values().peekable();
+            return values.peek().is_none()
+                || values.any(|v| !compare_one(v, CompareOp::Eq, literal, self.definition));
         }
+        self.values()
+            .any(|v| compare_one(v, op, literal, self.definition))
     }
 }
 
