@@ -4,6 +4,7 @@
 pub mod error;
 pub mod filter;
 pub mod schema;
+pub mod store;
 
 #[cfg(feature = "php")]
 pub mod php;
