@@ -3,6 +3,7 @@
 
 pub mod error;
 pub mod filter;
+pub mod patch;
 pub mod schema;
 
 #[cfg(feature = "php")]
