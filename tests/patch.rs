@@ -369,6 +369,8 @@ rejected! {
     rejects_an_unknown_op: user(),
         ops(json!([{"op": "remove", "path": "title"}, {"op": "move", "path": "title"}]))
         => 400 invalidSyntax "Operations[1].op \"move\" is not \"add\", \"remove\" or \"replace\"";
+    rejects_an_unknown_op_quoting_it: user(), ops(json!([{"op": "a\"b", "path": "title"}]))
+        => 400 invalidSyntax "Operations[0].op \"a\\\"b\" is not \"add\", \"remove\" or \"replace\"";
     rejects_a_path_that_is_not_a_string: user(), ops(json!([{"op": "remove", "path": 1}]))
         => 400 invalidSyntax "Operations[0].path must be a string";
     rejects_add_without_value: user(), ops(json!([{"op": "add", "path": "title"}]))
@@ -396,7 +398,17 @@ rejected! {
         => 400 invalidPath "attribute \"title\" has no sub-attributes";
     rejects_a_value_filter_on_a_single_valued_attribute: user(),
         ops(json!([{"op": "replace", "path": "name[givenName eq \"B\"]", "value": {}}]))
-        => 400 invalidPath "attribute \"name\" takes no value filter: it is not multi-valued and complex";
+        => 400 invalidPath "attribute \"name\" takes no value filter: it is not multi-valued";
+    rejects_a_value_filter_on_an_undefined_sub_attribute: user(),
+        ops(json!([{"op": "remove", "path": "emails[kind eq \"work\"]"}]))
+        => 400 invalidPath "attribute \"emails\" has no sub-attribute \"kind\"";
+    rejects_a_path_that_does_not_parse: user(),
+        ops(json!([{"op": "remove", "path": "emails[type eq]"}]))
+        => 400 invalidPath
+        "Operations[0].path: unexpected token \"]\" at byte 14, expected a string, number, true, false or null";
+    rejects_a_no_path_key_that_does_not_parse: user(),
+        ops(json!([{"op": "add", "value": {"name.": "x"}}]))
+        => 400 invalidPath "\"value\" key \"name.\": invalid attribute path \"name.\" at byte 0";
     rejects_replace_through_a_filter_matching_nothing: user(),
         ops(json!([{"op": "replace", "path": "emails[value co \"zzz\"].value", "value": "x"}]))
         => 400 noTarget "path \"emails[value co \\\"zzz\\\"].value\" matches no value of \"emails\"";

@@ -1,8 +1,9 @@
 //! Applying PATCH operations to a canonical resource (RFC 7644 §3.5.2.1-3):
 //! targets, mutability, plurality and value types, all operations or none.
 
+use super::quote;
 use super::request::{PatchOp, PatchOperation, PatchRequest};
-use crate::filter::{CompValue, CompareOp, Filter, PatchPath};
+use crate::filter::{self, CompValue, CompareOp, Filter, PatchPath};
 use crate::schema::{AttrType, Attribute, Mutability, Registry, ResourceType};
 use crate::{Result, ScimError};
 use serde_json::{Map, Value};
@@ -84,8 +85,8 @@ pub struct Patched {
 ///
 /// # Errors
 /// - `invalidPath`: an attribute or sub-attribute the resource type does not
-///   define, or a value filter on an attribute that is not multi-valued and
-///   complex;
+///   define, a value filter on a single-valued attribute or naming what is
+///   not a sub-attribute;
 /// - `mutability`: see above;
 /// - `noTarget`: a replace whose value filter matches nothing (outside the
 ///   Entra ID case above);
@@ -247,8 +248,12 @@ impl<'r> Patcher<'r> {
             }
 
             if key.contains(['.', ':', '[']) {
-                let path = super::parse_path(key).map_err(|err| {
-                    ScimError::invalid_path(format!("\"value\" key \"{key}\": {}", err.detail()))
+                let path = filter::parse_path(key).map_err(|err| {
+                    ScimError::invalid_path(format!(
+                        "\"value\" key {}: {}",
+                        quote(key),
+                        err.detail()
+                    ))
                 })?;
                 let mut loc = Loc::of(&path, key);
                 if ext.is_some() && loc.uri.is_none() {
@@ -304,12 +309,13 @@ impl<'r> Patcher<'r> {
         }
 
         if let Some(filter) = loc.filter {
-            if !(attr.multi_valued && attr.attr_type == AttrType::Complex) {
+            if !attr.multi_valued {
                 return Err(ScimError::invalid_path(format!(
-                    "attribute \"{}\" takes no value filter: it is not multi-valued and complex",
+                    "attribute \"{}\" takes no value filter: it is not multi-valued",
                     target.name()
                 )));
             }
+            check_filter(filter, target)?;
             return self.filtered(op, target, filter, sub, value, loc.text);
         }
         match (sub, attr.multi_valued) {
@@ -339,9 +345,12 @@ impl<'r> Patcher<'r> {
 
     fn resolve(&self, uri: Option<&str>, name: &str) -> Result<Target<'r>> {
         let Some(resolved) = self.registry.resolve(self.rt, uri, name) else {
-            let uri = uri.map(|u| format!("{u}:")).unwrap_or_default();
+            let full = match uri {
+                Some(uri) => quote(&format!("{uri}:{name}")),
+                None => quote(name),
+            };
             return Err(ScimError::invalid_path(format!(
-                "attribute \"{uri}{name}\" is not defined for {}",
+                "attribute {full} is not defined for {}",
                 self.rt.name
             )));
         };
@@ -646,7 +655,7 @@ impl<'r> Patcher<'r> {
             Some(Value::Array(items)) => items
                 .iter()
                 .enumerate()
-                .filter(|(_, item)| super::matches_value(filter, item, attr))
+                .filter(|(_, item)| filter::matches_value(filter, item, attr))
                 .map(|(i, _)| i)
                 .collect(),
             _ => Vec::new(),
@@ -687,7 +696,8 @@ impl<'r> Patcher<'r> {
         if matched.is_empty() {
             let Some(mut item) = item_from_filter(filter, attr) else {
                 return Err(ScimError::no_target(format!(
-                    "path \"{text}\" matches no value of \"{name}\""
+                    "path {} matches no value of \"{name}\"",
+                    quote(text)
                 )));
             };
             match (sub, new) {
@@ -713,16 +723,19 @@ impl<'r> Patcher<'r> {
             return Ok(());
         };
         for &i in &matched {
-            let Some(Value::Object(item)) = items.get_mut(i) else {
-                continue;
-            };
-            match (sub, &new) {
-                (Some(sub), new) => {
+            match (items.get_mut(i), sub, &new) {
+                (Some(Value::Object(item)), Some(sub), new) => {
                     check_immutable(sub, target.sub_name(sub), item.get(&sub.name), new)?;
                     item.insert(sub.name.clone(), new.clone());
                 }
-                (None, Value::Object(new)) => merge(item, new.clone(), attr, name)?,
-                (None, _) => {}
+                (Some(Value::Object(item)), None, Value::Object(new)) => {
+                    merge(item, new.clone(), attr, name)?;
+                }
+                // A value of a multi-valued attribute of simple values.
+                (Some(item), None, new) if attr.attr_type != AttrType::Complex => {
+                    *item = new.clone();
+                }
+                _ => {}
             }
         }
         settle_primary(items, attr, matched.iter().copied());
@@ -841,8 +854,9 @@ fn sub_attribute<'r>(target: Target<'r>, sub: &str) -> Result<&'r Attribute, Str
     }
     target.attr.sub_attribute(sub).ok_or_else(|| {
         format!(
-            "attribute \"{}\" has no sub-attribute \"{sub}\"",
-            target.name()
+            "attribute \"{}\" has no sub-attribute {}",
+            target.name(),
+            quote(sub)
         )
     })
 }
@@ -884,6 +898,37 @@ fn check_immutable(
             )))
         }
         _ => Ok(()),
+    }
+}
+
+/// Checks that the paths of a value filter name sub-attributes of the
+/// target (or `value`, the value itself, for simple values), as
+/// [`filter::matches_value`] reads them.
+fn check_filter(filter: &Filter, target: Target<'_>) -> Result<()> {
+    match filter {
+        Filter::And(left, right) | Filter::Or(left, right) => {
+            check_filter(left, target)?;
+            check_filter(right, target)
+        }
+        Filter::Not(inner) => check_filter(inner, target),
+        Filter::Present(path) | Filter::Compare(path, _, _) | Filter::ValuePath(path, _) => {
+            let known = path.sub_attr.is_none()
+                && match target.attr.attr_type {
+                    AttrType::Complex => target.attr.sub_attribute(&path.name).is_some(),
+                    _ => path.name.eq_ignore_ascii_case("value"),
+                };
+            if known {
+                return Ok(());
+            }
+            let name = match &path.sub_attr {
+                Some(sub) => quote(&format!("{}.{sub}", path.name)),
+                None => quote(&path.name),
+            };
+            Err(ScimError::invalid_path(format!(
+                "attribute \"{}\" has no sub-attribute {name}",
+                target.name()
+            )))
+        }
     }
 }
 
@@ -992,13 +1037,8 @@ fn item_from_filter(filter: &Filter, attr: &Attribute) -> Option<Map<String, Val
     fn collect(filter: &Filter, attr: &Attribute, item: &mut Map<String, Value>) -> bool {
         match filter {
             Filter::And(left, right) => collect(left, attr, item) && collect(right, attr, item),
-            Filter::Compare(path, CompareOp::Eq, value) if path.uri.is_none() => {
-                let name = match &path.sub_attr {
-                    None => path.name.as_str(),
-                    Some(sub) if path.name.eq_ignore_ascii_case(&attr.name) => sub.as_str(),
-                    Some(_) => return false,
-                };
-                let Some(sub) = attr.sub_attribute(name) else {
+            Filter::Compare(path, CompareOp::Eq, value) if path.sub_attr.is_none() => {
+                let Some(sub) = attr.sub_attribute(&path.name) else {
                     return false;
                 };
                 let value = match value {
@@ -1123,7 +1163,8 @@ fn coerce_complex(value: &Value, attr: &Attribute, name: Name<'_>) -> Result<Opt
     for (key, value) in fields {
         let Some(sub) = attr.sub_attribute(key) else {
             return Err(ScimError::invalid_value(format!(
-                "attribute \"{name}\" has no sub-attribute \"{key}\""
+                "attribute \"{name}\" has no sub-attribute {}",
+                quote(key)
             )));
         };
         if sub.mutability == Mutability::ReadOnly {
@@ -1154,8 +1195,7 @@ fn type_error(attr: &Attribute, name: Name<'_>, value: &Value) -> ScimError {
         Value::Null => "null".to_owned(),
         Value::Bool(b) => b.to_string(),
         Value::Number(n) => n.to_string(),
-        Value::String(s) if s.chars().count() <= 40 => format!("\"{s}\""),
-        Value::String(_) => "a long string".to_owned(),
+        Value::String(s) => quote(s),
         Value::Array(_) => "an array".to_owned(),
         Value::Object(_) => "an object".to_owned(),
     };

@@ -9,33 +9,24 @@ pub use request::{
     PatchOp, PatchOperation, PatchRequest, TargetPath, MAX_OPERATIONS, PATCH_OP_URN,
 };
 
-// INTERIM until the filter module's parser lands: simple paths only.
-pub(crate) fn parse_path(input: &str) -> crate::Result<crate::filter::PatchPath> {
-    if input.contains('[') || input.is_empty() {
-        return Err(crate::ScimError::invalid_path(format!(
-            "interim: cannot parse \"{input}\""
-        )));
+/// `text` in double quotes for an error message, with `"`, `\` and control
+/// characters escaped, cut after 64 characters.
+pub(crate) fn quote(text: &str) -> String {
+    const LIMIT: usize = 64;
+    let mut out = String::with_capacity(text.len().min(LIMIT) + 5);
+    out.push('"');
+    for (count, ch) in text.chars().enumerate() {
+        if count == LIMIT {
+            out.push_str("...");
+            break;
+        }
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
     }
-    let (uri, rest) = match input.rsplit_once(':') {
-        Some((uri, rest)) => (Some(uri.to_owned()), rest),
-        None => (None, input),
-    };
-    let (name, sub) = match rest.split_once('.') {
-        Some((name, sub)) => (name, Some(sub.to_owned())),
-        None => (rest, None),
-    };
-    Ok(crate::filter::PatchPath {
-        uri,
-        name: name.to_owned(),
-        filter: None,
-        sub_attr: sub,
-    })
-}
-
-pub(crate) fn matches_value(
-    _filter: &crate::filter::Filter,
-    _element: &serde_json::Value,
-    _attribute: &crate::schema::Attribute,
-) -> bool {
-    false
+    out.push('"');
+    out
 }

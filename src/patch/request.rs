@@ -1,7 +1,8 @@
 //! The PATCH request body (RFC 7644 §3.5.2): a `PatchOp` message whose
 //! `Operations` each name an `op`, an optional `path` and a `value`.
 
-use crate::filter::PatchPath;
+use super::quote;
+use crate::filter::{self, PatchPath};
 use crate::{Result, ScimError};
 use serde_json::{Map, Value};
 
@@ -65,7 +66,7 @@ impl TargetPath {
     /// # Errors
     /// `invalidPath` when `text` is not a valid path.
     pub fn parse(text: &str) -> Result<Self> {
-        let parsed = super::parse_path(text)?;
+        let parsed = filter::parse_path(text)?;
         Ok(Self {
             text: text.to_owned(),
             parsed,
@@ -169,7 +170,8 @@ impl PatchOperation {
         };
         let kind = PatchOp::parse(name).ok_or_else(|| {
             ScimError::invalid_syntax(format!(
-                "Operations[{index}].op \"{name}\" is not \"add\", \"remove\" or \"replace\""
+                "Operations[{index}].op {} is not \"add\", \"remove\" or \"replace\"",
+                quote(name)
             ))
         })?;
 
