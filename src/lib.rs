@@ -5,11 +5,12 @@ pub mod discovery;
 pub mod error;
 pub mod filter;
 pub mod list;
+pub mod patch;
+pub mod php;
 pub mod resource;
 pub mod schema;
 pub mod version;
 
 #[cfg(feature = "php")]
-pub mod php;
 
 pub use error::{Result, ScimError, ScimType};
