@@ -150,8 +150,9 @@ struct ValueFilter {
 /// A rule's path, resolved against the schemas once, when the mapping is built.
 #[derive(Debug, Clone)]
 pub(super) struct Compiled {
-    /// The extension URN, in the registry's spelling, whose object holds the
-    /// attribute; `None` for core and common attributes.
+    /// The extension URN whose object holds the attribute, in the registry's
+    /// spelling (a custom one as configured); `None` for core and common
+    /// attributes.
     container: Option<String>,
     /// The attribute name, in the schema's case.
     attr: String,
