@@ -5,12 +5,15 @@ pub mod discovery;
 pub mod error;
 pub mod filter;
 pub mod list;
+pub mod mapping;
 pub mod patch;
-pub mod php;
 pub mod resource;
 pub mod schema;
 pub mod version;
 
 #[cfg(feature = "php")]
+
+#[cfg(feature = "php")]
+pub mod php;
 
 pub use error::{Result, ScimError, ScimType};
