@@ -12,8 +12,6 @@ pub mod schema;
 pub mod version;
 
 #[cfg(feature = "php")]
-
-#[cfg(feature = "php")]
 pub mod php;
 
 pub use error::{Result, ScimError, ScimType};
