@@ -65,8 +65,6 @@ pub fn common_attributes() -> Vec<Attribute> {
 }
 
 /// The core User schema (RFC 7643 §4.1).
-// A data table: splitting it would scatter one schema over several functions.
-#[allow(clippy::too_many_lines)]
 #[must_use]
 // One table of the RFC's attributes, in its order; splitting it would hide that.
 #[allow(clippy::too_many_lines)]
