@@ -5,7 +5,11 @@ pub mod discovery;
 pub mod error;
 pub mod filter;
 pub mod list;
+pub mod mapping;
+pub mod patch;
+pub mod resource;
 pub mod schema;
+pub mod store;
 pub mod version;
 
 #[cfg(feature = "php")]
