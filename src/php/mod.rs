@@ -12,6 +12,7 @@
 mod convert;
 mod discovery;
 mod exception;
+mod server;
 mod testing;
 
 use ext_php_rs::flags::IniEntryPermission;
@@ -56,5 +57,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(version))
         .class::<discovery::Schemas>()
         .class::<discovery::ResourceTypes>()
+        .class::<server::Server>()
         .class::<testing::Testing>()
 }

@@ -68,14 +68,20 @@ impl TokenSet {
                 "token \"{label}\": digest must be 64 hexadecimal digits (SHA-256)"
             ))
         })?;
-        self.tokens.push(TokenHash { label: label.to_owned(), digest });
+        self.tokens.push(TokenHash {
+            label: label.to_owned(),
+            digest,
+        });
         Ok(())
     }
 
     /// Adds a token by its secret; only the digest is kept.
     pub fn add_secret(&mut self, label: &str, secret: &str) {
         let digest: [u8; 32] = Sha256::digest(secret.as_bytes()).into();
-        self.tokens.push(TokenHash { label: label.to_owned(), digest });
+        self.tokens.push(TokenHash {
+            label: label.to_owned(),
+            digest,
+        });
     }
 
     /// Whether no token is configured.
@@ -94,9 +100,14 @@ impl TokenSet {
     /// `Unauthorized` naming what was wrong: no header, another scheme, or an
     /// unknown token.
     pub fn authenticate(&self, authorization: Option<&str>) -> Result<&str> {
-        let header = authorization.map(str::trim).filter(|h| !h.is_empty()).ok_or_else(|| {
-            ScimError::Unauthorized("a bearer token is required in the Authorization header".into())
-        })?;
+        let header = authorization
+            .map(str::trim)
+            .filter(|h| !h.is_empty())
+            .ok_or_else(|| {
+                ScimError::Unauthorized(
+                    "a bearer token is required in the Authorization header".into(),
+                )
+            })?;
         let (scheme, token) = header.split_once(' ').unwrap_or((header, ""));
         if !scheme.eq_ignore_ascii_case("Bearer") {
             return Err(ScimError::Unauthorized(
@@ -127,9 +138,17 @@ mod tests {
     fn accepts_any_configured_token_and_names_it() {
         let mut tokens = TokenSet::new();
         tokens.add_secret("okta", "s3cret-okta");
-        tokens.add_digest("entra", &hash_token("s3cret-entra")).unwrap();
-        assert_eq!(tokens.authenticate(Some("Bearer s3cret-okta")).unwrap(), "okta");
-        assert_eq!(tokens.authenticate(Some("bearer s3cret-entra")).unwrap(), "entra");
+        tokens
+            .add_digest("entra", &hash_token("s3cret-entra"))
+            .unwrap();
+        assert_eq!(
+            tokens.authenticate(Some("Bearer s3cret-okta")).unwrap(),
+            "okta"
+        );
+        assert_eq!(
+            tokens.authenticate(Some("bearer s3cret-entra")).unwrap(),
+            "entra"
+        );
     }
 
     #[test]
@@ -137,8 +156,14 @@ mod tests {
         let mut tokens = TokenSet::new();
         tokens.add_secret("okta", "s3cret");
         let detail = |h| tokens.authenticate(h).unwrap_err().detail().to_owned();
-        assert_eq!(detail(None), "a bearer token is required in the Authorization header");
-        assert_eq!(detail(Some("Basic czNjcmV0")), "the Authorization header must use the Bearer scheme");
+        assert_eq!(
+            detail(None),
+            "a bearer token is required in the Authorization header"
+        );
+        assert_eq!(
+            detail(Some("Basic czNjcmV0")),
+            "the Authorization header must use the Bearer scheme"
+        );
         assert_eq!(detail(Some("Bearer nope")), "the bearer token is not valid");
         assert_eq!(detail(Some("Bearer")), "the bearer token is not valid");
     }

@@ -23,16 +23,24 @@ pub(super) fn dispatch<S: Store>(
     event: &mut Event,
 ) -> Result<Response> {
     if route == Route::Unknown {
-        return Err(ScimError::NotFound(format!("no SCIM endpoint at \"{}\"", request.path)));
+        return Err(ScimError::NotFound(format!(
+            "no SCIM endpoint at \"{}\"",
+            request.path
+        )));
     }
     if !(route.is_discovery() && server.config.public_discovery) {
-        let label = server.config.tokens.authenticate(request.header("Authorization"))?;
+        let label = server
+            .config
+            .tokens
+            .authenticate(request.header("Authorization"))?;
         event.token_label = Some(label.to_owned());
     }
     let method = request.method.to_ascii_uppercase();
     match route {
         Route::Me => {
-            return Err(ScimError::NotImplemented("the /Me endpoint is not supported".into()))
+            return Err(ScimError::NotImplemented(
+                "the /Me endpoint is not supported".into(),
+            ))
         }
         Route::Bulk => {
             return Err(ScimError::NotImplemented(
@@ -111,9 +119,10 @@ struct Handler<'a, S> {
 
 impl<S: Store> Handler<'_, S> {
     fn rt(&self, kind: Kind) -> Result<&ResourceType> {
-        self.server.registry.resource_type(kind.as_str()).ok_or_else(|| {
-            ScimError::Internal(format!("the registry has no {kind} resource type"))
-        })
+        self.server
+            .registry
+            .resource_type(kind.as_str())
+            .ok_or_else(|| ScimError::Internal(format!("the registry has no {kind} resource type")))
     }
 
     fn base_url(&self) -> &str {
@@ -164,12 +173,18 @@ impl<S: Store> Handler<'_, S> {
     }
 
     /// A single resource response with `ETag`, projected.
-    fn resource_response(&self, status: u16, kind: Kind, stored: store::Stored) -> Result<Response> {
+    fn resource_response(
+        &self,
+        status: u16,
+        kind: Kind,
+        stored: store::Stored,
+    ) -> Result<Response> {
         let rt = self.rt(kind)?;
         let etag = Version::from_counter(stored.version).etag();
         let id = stored.id().to_owned();
         let mut resource = self.render(kind, stored);
-        self.projection(rt)?.apply_in_place(&mut resource, &self.server.registry, rt);
+        self.projection(rt)?
+            .apply_in_place(&mut resource, &self.server.registry, rt);
         let mut response = render::json(status, &resource);
         response.headers.push(("ETag".into(), etag));
         if status == 201 {
@@ -183,7 +198,9 @@ impl<S: Store> Handler<'_, S> {
         let pairs = self.query_pairs()?;
         if pairs.iter().any(|(n, _)| n.eq_ignore_ascii_case("filter")) {
             // RFC 7644 §4: discovery endpoints do not filter.
-            return Err(ScimError::Forbidden("discovery endpoints do not take a filter".into()));
+            return Err(ScimError::Forbidden(
+                "discovery endpoints do not take a filter".into(),
+            ));
         }
         let registry = &self.server.registry;
         let base = self.base_url();
@@ -295,10 +312,18 @@ impl<S: Store> Handler<'_, S> {
     ) -> Result<Vec<Value>> {
         let page = self.server.store.query(
             kind,
-            &store::Query { filter, memberships, ..store::Query::default() },
+            &store::Query {
+                filter,
+                memberships,
+                ..store::Query::default()
+            },
         )?;
         if page.exact {
-            Ok(page.resources.into_iter().map(|s| self.render(kind, s)).collect())
+            Ok(page
+                .resources
+                .into_iter()
+                .map(|s| self.render(kind, s))
+                .collect())
         } else {
             Ok(self.candidates(kind, rt, filter, page.resources))
         }
@@ -381,11 +406,19 @@ impl<S: Store> Handler<'_, S> {
         let expected = self.expected_version(kind, id)?;
         let registry = &self.server.registry;
         let options = &self.server.config.validation;
-        let stored = self.server.store.update(kind, id, expected, &mut |existing| {
-            let valid =
-                resource::validate_with(registry, rt, &body, Mode::Replace { existing }, options)?;
-            Ok(self.guard_password(valid))
-        })?;
+        let stored = self
+            .server
+            .store
+            .update(kind, id, expected, &mut |existing| {
+                let valid = resource::validate_with(
+                    registry,
+                    rt,
+                    &body,
+                    Mode::Replace { existing },
+                    options,
+                )?;
+                Ok(self.guard_password(valid))
+            })?;
         self.resource_response(200, kind, stored)
     }
 
@@ -395,20 +428,25 @@ impl<S: Store> Handler<'_, S> {
         let expected = self.expected_version(kind, id)?;
         let registry = &self.server.registry;
         let options = &self.server.config.validation;
-        let stored = self.server.store.update(kind, id, expected, &mut |existing| {
-            let patched = patch::apply(registry, rt, existing, &request)?;
-            let valid = resource::validate_with(
-                registry,
-                rt,
-                &patched.resource,
-                Mode::Patched { existing },
-                options,
-            )?;
-            Ok(self.guard_password(valid))
-        })?;
+        let stored = self
+            .server
+            .store
+            .update(kind, id, expected, &mut |existing| {
+                let patched = patch::apply(registry, rt, existing, &request)?;
+                let valid = resource::validate_with(
+                    registry,
+                    rt,
+                    &patched.resource,
+                    Mode::Patched { existing },
+                    options,
+                )?;
+                Ok(self.guard_password(valid))
+            })?;
         if self.wants_no_body()? {
             let mut response = render::empty(204);
-            response.headers.push(("ETag".into(), Version::from_counter(stored.version).etag()));
+            response
+                .headers
+                .push(("ETag".into(), Version::from_counter(stored.version).etag()));
             return Ok(response);
         }
         self.resource_response(200, kind, stored)
@@ -429,6 +467,9 @@ fn excludes(search: &SearchRequest, kind: Kind) -> bool {
         Kind::User => "groups",
         Kind::Group => "members",
     };
-    search.excluded_attributes.iter().any(|a| a.trim().eq_ignore_ascii_case(name))
+    search
+        .excluded_attributes
+        .iter()
+        .any(|a| a.trim().eq_ignore_ascii_case(name))
         && search.filter.is_none()
 }

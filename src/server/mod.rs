@@ -175,7 +175,11 @@ impl<S: Store> Server<S> {
 
     /// A server for `registry`, such as one with site-defined extensions.
     pub fn with_registry(registry: Registry, config: Config, store: S) -> Self {
-        Self { registry, config, store }
+        Self {
+            registry,
+            config,
+            store,
+        }
     }
 
     /// The store.

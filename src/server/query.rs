@@ -32,7 +32,9 @@ pub fn parse_query(query: &str) -> Result<Vec<(String, String)>> {
 }
 
 fn bad_escape(name: &str) -> ScimError {
-    ScimError::invalid_value(format!("query parameter \"{name}\" is not properly percent-encoded"))
+    ScimError::invalid_value(format!(
+        "query parameter \"{name}\" is not properly percent-encoded"
+    ))
 }
 
 fn decode(text: &str) -> Option<String> {
@@ -70,9 +72,12 @@ mod tests {
 
     #[test]
     fn decodes_filters_as_clients_send_them() {
-        let pairs = parse_query("filter=userName%20eq%20%22bjensen%22&startIndex=1&count=100")
-            .unwrap();
-        assert_eq!(pairs[0], ("filter".into(), "userName eq \"bjensen\"".into()));
+        let pairs =
+            parse_query("filter=userName%20eq%20%22bjensen%22&startIndex=1&count=100").unwrap();
+        assert_eq!(
+            pairs[0],
+            ("filter".into(), "userName eq \"bjensen\"".into())
+        );
         assert_eq!(pairs[2], ("count".into(), "100".into()));
         let plus = parse_query("filter=userName+eq+%22a+b%22").unwrap();
         assert_eq!(plus[0].1, "userName eq \"a b\"");
@@ -81,7 +86,10 @@ mod tests {
     #[test]
     fn rejects_broken_escapes() {
         let err = parse_query("filter=%zz").unwrap_err();
-        assert_eq!(err.detail(), "query parameter \"filter\" is not properly percent-encoded");
+        assert_eq!(
+            err.detail(),
+            "query parameter \"filter\" is not properly percent-encoded"
+        );
         assert!(parse_query("filter=%ff").is_err());
         assert!(parse_query("a=%2").is_err());
     }

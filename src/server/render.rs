@@ -28,16 +28,28 @@ pub(super) fn location(base_url: &str, kind: Kind, id: &str) -> String {
 pub(super) fn resource(base_url: &str, kind: Kind, stored: Stored) -> Value {
     let version = Version::from_counter(stored.version).etag();
     let mut resource = stored.resource;
-    let id = resource.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
+    let id = resource
+        .get("id")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
     if let Some(object) = resource.as_object_mut() {
-        let meta = object.entry("meta").or_insert_with(|| Value::Object(serde_json::Map::new()));
+        let meta = object
+            .entry("meta")
+            .or_insert_with(|| Value::Object(serde_json::Map::new()));
         if let Some(meta) = meta.as_object_mut() {
-            meta.entry("resourceType").or_insert_with(|| Value::from(kind.as_str()));
-            meta.insert("location".into(), Value::from(location(base_url, kind, &id)));
+            meta.entry("resourceType")
+                .or_insert_with(|| Value::from(kind.as_str()));
+            meta.insert(
+                "location".into(),
+                Value::from(location(base_url, kind, &id)),
+            );
             meta.insert("version".into(), Value::from(version));
         }
         for (attribute, default_kind) in [("members", Kind::User), ("groups", Kind::Group)] {
-            let Some(Value::Array(values)) = object.get_mut(attribute) else { continue };
+            let Some(Value::Array(values)) = object.get_mut(attribute) else {
+                continue;
+            };
             for value in values.iter_mut().filter_map(Value::as_object_mut) {
                 let member_kind = match value.get("type").and_then(Value::as_str) {
                     Some(t) if t.eq_ignore_ascii_case("Group") => Kind::Group,
@@ -80,7 +92,12 @@ pub(super) fn empty(status: u16) -> Response {
 
 /// The error document of `error` (RFC 7644 §3.12), with `WWW-Authenticate`
 /// on 401 (RFC 6750 §3) and `Allow` on 405 (RFC 9110 §15.5.6).
-pub(super) fn error(error: ScimError, route: Route<'_>, request: &Request<'_>, mut event: Event) -> Response {
+pub(super) fn error(
+    error: ScimError,
+    route: Route<'_>,
+    request: &Request<'_>,
+    mut event: Event,
+) -> Response {
     let mut response = json(error.status(), &error.to_document());
     match &error {
         ScimError::Unauthorized(_) => {
@@ -89,10 +106,14 @@ pub(super) fn error(error: ScimError, route: Route<'_>, request: &Request<'_>, m
             } else {
                 "Bearer realm=\"SCIM\""
             };
-            response.headers.push(("WWW-Authenticate".into(), challenge.into()));
+            response
+                .headers
+                .push(("WWW-Authenticate".into(), challenge.into()));
         }
         ScimError::MethodNotAllowed(_) => {
-            response.headers.push(("Allow".into(), route.allowed().join(", ")));
+            response
+                .headers
+                .push(("Allow".into(), route.allowed().join(", ")));
         }
         _ => {}
     }

@@ -63,7 +63,9 @@ impl<'a> Route<'a> {
             h if h.eq_ignore_ascii_case("ServiceProviderConfig") && rest.is_none() => {
                 Self::ServiceProviderConfig
             }
-            h if h.eq_ignore_ascii_case("Schemas") => single(rest).map_or(Self::Unknown, Self::Schemas),
+            h if h.eq_ignore_ascii_case("Schemas") => {
+                single(rest).map_or(Self::Unknown, Self::Schemas)
+            }
             h if h.eq_ignore_ascii_case("ResourceTypes") => {
                 single(rest).map_or(Self::Unknown, Self::ResourceTypes)
             }
@@ -89,7 +91,10 @@ impl<'a> Route<'a> {
     /// Whether the route is a discovery document (RFC 7644 §4).
     #[must_use]
     pub fn is_discovery(self) -> bool {
-        matches!(self, Self::ServiceProviderConfig | Self::Schemas(_) | Self::ResourceTypes(_))
+        matches!(
+            self,
+            Self::ServiceProviderConfig | Self::Schemas(_) | Self::ResourceTypes(_)
+        )
     }
 }
 
@@ -101,16 +106,25 @@ mod tests {
     fn names_every_endpoint() {
         assert_eq!(Route::parse("/Users"), Route::Collection(Kind::User));
         assert_eq!(Route::parse("/users/"), Route::Collection(Kind::User));
-        assert_eq!(Route::parse("/Groups/abc"), Route::Resource(Kind::Group, "abc"));
+        assert_eq!(
+            Route::parse("/Groups/abc"),
+            Route::Resource(Kind::Group, "abc")
+        );
         assert_eq!(Route::parse("/Users/.search"), Route::Search(Kind::User));
         assert_eq!(Route::parse("/.search"), Route::RootSearch);
-        assert_eq!(Route::parse("/ServiceProviderConfig"), Route::ServiceProviderConfig);
+        assert_eq!(
+            Route::parse("/ServiceProviderConfig"),
+            Route::ServiceProviderConfig
+        );
         assert_eq!(Route::parse("/Schemas"), Route::Schemas(None));
         assert_eq!(
             Route::parse("/Schemas/urn:ietf:params:scim:schemas:core:2.0:User"),
             Route::Schemas(Some("urn:ietf:params:scim:schemas:core:2.0:User"))
         );
-        assert_eq!(Route::parse("/ResourceTypes/User"), Route::ResourceTypes(Some("User")));
+        assert_eq!(
+            Route::parse("/ResourceTypes/User"),
+            Route::ResourceTypes(Some("User"))
+        );
         assert_eq!(Route::parse("/Me"), Route::Me);
         assert_eq!(Route::parse("/Bulk"), Route::Bulk);
         assert_eq!(Route::parse("/"), Route::Unknown);
