@@ -69,6 +69,15 @@ def test_malformed_json_is_400_invalid_syntax(scim):
     assert_no_user_named(scim, name)
 
 
+def test_malformed_json_on_put_and_patch_changes_nothing(scim, factory):
+    user = factory.user()
+    text = json.dumps(dict(checks.without_meta(user), title="Not Saved"))[:-3]
+    checks.error(scim.put(f"/Users/{user['id']}", text), 400, "invalidSyntax")
+    checks.error(scim.patch(f"/Users/{user['id']}", '{"Operations": [{"op": "add", "path": "title"'),
+                 400, "invalidSyntax")
+    assert_unchanged(scim, user)
+
+
 def test_body_that_is_not_an_object_is_400(scim):
     checks.error(scim.post("/Users", [user_payload(unique_name())]), 400, "invalidSyntax")
 
