@@ -279,7 +279,7 @@ impl Attribute {
 
     /// Sets the sub-attributes of a complex attribute.
     #[must_use]
-    pub fn sub(mut self, attributes: Vec<Attribute>) -> Self {
+    pub fn with_sub_attributes(mut self, attributes: Vec<Attribute>) -> Self {
         self.sub_attributes = attributes;
         self
     }
@@ -287,7 +287,9 @@ impl Attribute {
     /// The sub-attribute named `name`, matched without regard to case (RFC 7643 §2.1).
     #[must_use]
     pub fn sub_attribute(&self, name: &str) -> Option<&Attribute> {
-        self.sub_attributes.iter().find(|a| a.name.eq_ignore_ascii_case(name))
+        self.sub_attributes
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
     }
 
     /// The attribute as a schema document renders it (RFC 7643 §7).

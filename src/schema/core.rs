@@ -11,8 +11,8 @@ pub const GROUP_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:Group";
 /// URN of the Enterprise User extension.
 pub const ENTERPRISE_USER_URN: &str = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
 
-use AttrType::{Binary, Boolean, Complex, DateTime, Reference};
 use AttrType::String as Str;
+use AttrType::{Binary, Boolean, Complex, DateTime, Reference};
 
 fn text(name: &str, description: &str) -> Attribute {
     Attribute::new(name, Str, description)
@@ -20,12 +20,14 @@ fn text(name: &str, description: &str) -> Attribute {
 
 /// The `value`/`display`/`type`/`primary` shape of RFC 7643 §2.4, with `value` of `value_type`.
 fn multi_valued(name: &str, description: &str, value: Attribute, types: &[&str]) -> Attribute {
-    Attribute::new(name, Complex, description).multi().sub(vec![
-        value,
-        text("display", "A label for display purposes").mutability(Mutability::ReadWrite),
-        text("type", "What kind of value this is").canonical(types),
-        Attribute::new("primary", Boolean, "Whether this is the preferred value"),
-    ])
+    Attribute::new(name, Complex, description)
+        .multi()
+        .with_sub_attributes(vec![
+            value,
+            text("display", "A label for display purposes").mutability(Mutability::ReadWrite),
+            text("type", "What kind of value this is").canonical(types),
+            Attribute::new("primary", Boolean, "Whether this is the preferred value"),
+        ])
 }
 
 /// `id`, `externalId` and `meta` (RFC 7643 §3.1), shared by every resource type.
@@ -40,7 +42,7 @@ pub fn common_attributes() -> Vec<Attribute> {
         text("externalId", "The client's identifier of the resource").case_exact(),
         Attribute::new("meta", Complex, "Resource metadata")
             .mutability(Mutability::ReadOnly)
-            .sub(vec![
+            .with_sub_attributes(vec![
                 text("resourceType", "The type of the resource")
                     .case_exact()
                     .mutability(Mutability::ReadOnly),
@@ -52,27 +54,33 @@ pub fn common_attributes() -> Vec<Attribute> {
                     .case_exact()
                     .references(&["uri"])
                     .mutability(Mutability::ReadOnly),
-                text("version", "The version of the resource, as a weak entity tag")
-                    .case_exact()
-                    .mutability(Mutability::ReadOnly),
+                text(
+                    "version",
+                    "The version of the resource, as a weak entity tag",
+                )
+                .case_exact()
+                .mutability(Mutability::ReadOnly),
             ]),
     ]
 }
 
 /// The core User schema (RFC 7643 §4.1).
+// A data table: splitting it would scatter one schema over several functions.
+#[allow(clippy::too_many_lines)]
 #[must_use]
 pub fn user_schema() -> Schema {
-    let name = Attribute::new("name", Complex, "The parts of the user's real name").sub(vec![
-        text("formatted", "The full name, formatted for display"),
-        text("familyName", "The family (last) name"),
-        text("givenName", "The given (first) name"),
-        text("middleName", "The middle name(s)"),
-        text("honorificPrefix", "Title before the name, such as Ms."),
-        text("honorificSuffix", "Suffix after the name, such as III"),
-    ]);
+    let name = Attribute::new("name", Complex, "The parts of the user's real name")
+        .with_sub_attributes(vec![
+            text("formatted", "The full name, formatted for display"),
+            text("familyName", "The family (last) name"),
+            text("givenName", "The given (first) name"),
+            text("middleName", "The middle name(s)"),
+            text("honorificPrefix", "Title before the name, such as Ms."),
+            text("honorificSuffix", "Suffix after the name, such as III"),
+        ]);
     let address = Attribute::new("addresses", Complex, "Physical mailing addresses")
         .multi()
-        .sub(vec![
+        .with_sub_attributes(vec![
             text("formatted", "The full address, formatted for display"),
             text("streetAddress", "House number, street and the like"),
             text("locality", "City or locality"),
@@ -85,7 +93,7 @@ pub fn user_schema() -> Schema {
     let groups = Attribute::new("groups", Complex, "Groups the user belongs to")
         .multi()
         .mutability(Mutability::ReadOnly)
-        .sub(vec![
+        .with_sub_attributes(vec![
             text("value", "The group's id").mutability(Mutability::ReadOnly),
             Attribute::new("$ref", Reference, "The group's URI")
                 .references(&["User", "Group"])
@@ -106,17 +114,24 @@ pub fn user_schema() -> Schema {
             name,
             text("displayName", "The name shown for the user"),
             text("nickName", "The casual name of the user"),
-            Attribute::new("profileUrl", Reference, "The URI of the user's online profile")
-                .references(&["external"]),
+            Attribute::new(
+                "profileUrl",
+                Reference,
+                "The URI of the user's online profile",
+            )
+            .references(&["external"]),
             text("title", "The user's job title"),
             text("userType", "The relation of the user to the organization"),
             text("preferredLanguage", "The user's preferred language"),
             text("locale", "The user's default location, for formatting"),
             text("timezone", "The user's time zone, in IANA format"),
             Attribute::new("active", Boolean, "Whether the user may sign in"),
-            text("password", "The user's clear-text password, for setting only")
-                .mutability(Mutability::WriteOnly)
-                .returned(Returned::Never),
+            text(
+                "password",
+                "The user's clear-text password, for setting only",
+            )
+            .mutability(Mutability::WriteOnly)
+            .returned(Returned::Never),
             multi_valued(
                 "emails",
                 "Email addresses",
@@ -174,13 +189,12 @@ pub fn group_schema() -> Schema {
                 .uniqueness(Uniqueness::Server),
             Attribute::new("members", Complex, "The members of the group")
                 .multi()
-                .sub(vec![
+                .with_sub_attributes(vec![
                     text("value", "The member's id").mutability(Mutability::Immutable),
                     Attribute::new("$ref", Reference, "The member's URI")
                         .references(&["User", "Group"])
                         .mutability(Mutability::Immutable),
-                    text("display", "The member's display name")
-                        .mutability(Mutability::ReadOnly),
+                    text("display", "The member's display name").mutability(Mutability::ReadOnly),
                     text("type", "Whether the member is a user or a group")
                         .canonical(&["User", "Group"])
                         .mutability(Mutability::Immutable),
@@ -202,11 +216,10 @@ pub fn enterprise_user_schema() -> Schema {
             text("organization", "The organization"),
             text("division", "The division"),
             text("department", "The department"),
-            Attribute::new("manager", Complex, "The user's manager").sub(vec![
+            Attribute::new("manager", Complex, "The user's manager").with_sub_attributes(vec![
                 text("value", "The manager's id"),
                 Attribute::new("$ref", Reference, "The manager's URI").references(&["User"]),
-                text("displayName", "The manager's display name")
-                    .mutability(Mutability::ReadOnly),
+                text("displayName", "The manager's display name").mutability(Mutability::ReadOnly),
             ]),
         ],
     }

@@ -5,11 +5,11 @@ pub mod attribute;
 pub mod core;
 pub mod parse;
 
-pub use attribute::{AttrType, Attribute, Mutability, Returned, Uniqueness};
 pub use self::core::{ENTERPRISE_USER_URN, GROUP_URN, USER_URN};
+pub use attribute::{AttrType, Attribute, Mutability, Returned, Uniqueness};
 
-use once_cell::sync::Lazy;
 use serde_json::{json, Value};
+use std::sync::LazyLock;
 
 /// URN of schema definitions (RFC 7643 §7).
 pub const SCHEMA_URN: &str = "urn:ietf:params:scim:schemas:core:2.0:Schema";
@@ -33,7 +33,9 @@ impl Schema {
     /// The top-level attribute named `name`, matched without regard to case.
     #[must_use]
     pub fn attribute(&self, name: &str) -> Option<&Attribute> {
-        self.attributes.iter().find(|a| a.name.eq_ignore_ascii_case(name))
+        self.attributes
+            .iter()
+            .find(|a| a.name.eq_ignore_ascii_case(name))
     }
 
     /// The schema as `/Schemas/{id}` renders it, without `meta.location`.
@@ -121,7 +123,7 @@ pub struct Registry {
     pub common: Vec<Attribute>,
 }
 
-static DEFAULT: Lazy<Registry> = Lazy::new(Registry::standard);
+static DEFAULT: LazyLock<Registry> = LazyLock::new(Registry::standard);
 
 impl Registry {
     /// User (with the Enterprise extension) and Group, as RFC 7643 defines them.
@@ -173,17 +175,24 @@ impl Registry {
     /// The resource type named `name` (`User`), matched without regard to case.
     #[must_use]
     pub fn resource_type(&self, name: &str) -> Option<&ResourceType> {
-        self.resource_types.iter().find(|t| t.name.eq_ignore_ascii_case(name))
+        self.resource_types
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(name))
     }
 
     /// The resource type served at `endpoint` (`/Users`), matched without regard to case.
     #[must_use]
     pub fn resource_type_at(&self, endpoint: &str) -> Option<&ResourceType> {
-        self.resource_types.iter().find(|t| t.endpoint.eq_ignore_ascii_case(endpoint))
+        self.resource_types
+            .iter()
+            .find(|t| t.endpoint.eq_ignore_ascii_case(endpoint))
     }
 
     /// The schemas of `rt`: the core schema first, then its extensions in order.
-    pub fn schemas_of<'a>(&'a self, rt: &'a ResourceType) -> impl Iterator<Item = (&'a Schema, bool)> {
+    pub fn schemas_of<'a>(
+        &'a self,
+        rt: &'a ResourceType,
+    ) -> impl Iterator<Item = (&'a Schema, bool)> {
         std::iter::once(rt.schema.as_str())
             .chain(rt.extensions.iter().map(|e| e.schema.as_str()))
             .filter_map(|urn| self.schema(urn))
@@ -203,18 +212,37 @@ impl Registry {
     ) -> Option<Resolved<'a>> {
         match uri {
             Some(uri) if !uri.eq_ignore_ascii_case(&rt.schema) => {
-                let ext = rt.extensions.iter().find(|e| e.schema.eq_ignore_ascii_case(uri))?;
+                let ext = rt
+                    .extensions
+                    .iter()
+                    .find(|e| e.schema.eq_ignore_ascii_case(uri))?;
                 let schema = self.schema(&ext.schema)?;
                 let attribute = schema.attribute(name)?;
-                Some(Resolved { schema: Some(schema), extension: true, attribute })
+                Some(Resolved {
+                    schema: Some(schema),
+                    extension: true,
+                    attribute,
+                })
             }
             _ => {
-                if let Some(attribute) = self.common.iter().find(|a| a.name.eq_ignore_ascii_case(name)) {
-                    return Some(Resolved { schema: None, extension: false, attribute });
+                if let Some(attribute) = self
+                    .common
+                    .iter()
+                    .find(|a| a.name.eq_ignore_ascii_case(name))
+                {
+                    return Some(Resolved {
+                        schema: None,
+                        extension: false,
+                        attribute,
+                    });
                 }
                 let schema = self.schema(&rt.schema)?;
                 let attribute = schema.attribute(name)?;
-                Some(Resolved { schema: Some(schema), extension: false, attribute })
+                Some(Resolved {
+                    schema: Some(schema),
+                    extension: false,
+                    attribute,
+                })
             }
         }
     }
@@ -238,9 +266,14 @@ mod tests {
     fn resolves_core_common_and_extension_attributes() {
         let reg = Registry::shared();
         let user = reg.resource_type("user").unwrap();
-        assert_eq!(reg.resolve(user, None, "USERNAME").unwrap().attribute.name, "userName");
+        assert_eq!(
+            reg.resolve(user, None, "USERNAME").unwrap().attribute.name,
+            "userName"
+        );
         assert!(reg.resolve(user, None, "meta").unwrap().schema.is_none());
-        let dept = reg.resolve(user, Some(ENTERPRISE_USER_URN), "department").unwrap();
+        let dept = reg
+            .resolve(user, Some(ENTERPRISE_USER_URN), "department")
+            .unwrap();
         assert!(dept.extension);
         assert!(reg.resolve(user, None, "department").is_none());
         assert!(reg.resolve(user, Some(USER_URN), "emails").is_some());
