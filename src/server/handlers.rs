@@ -269,16 +269,30 @@ impl<S: Store> Handler<'_, S> {
             return Ok(render::json(200, &query.respond(matched, registry, rt)));
         }
 
-        // The root endpoint: every type the filter can apply to.
+        // The root endpoint: every type. An attribute one type lacks simply
+        // matches nothing there (`userName eq "x" or displayName eq "y"`
+        // finds users and groups); a filter no type understands is an error.
+        if let Some(filter) = &filter {
+            let mut first_error = None;
+            for &kind in kinds {
+                match filter::check(filter, registry, self.rt(kind)?) {
+                    Ok(()) => {
+                        first_error = None;
+                        break;
+                    }
+                    Err(e) => {
+                        first_error.get_or_insert(e);
+                    }
+                }
+            }
+            if let Some(error) = first_error {
+                return Err(error);
+            }
+        }
         let mut matched: Vec<(Kind, Value)> = Vec::new();
         let mut projections = Vec::new();
         for &kind in kinds {
             let rt = self.rt(kind)?;
-            if let Some(filter) = &filter {
-                if filter::check(filter, registry, rt).is_err() {
-                    continue;
-                }
-            }
             projections.push((kind, ListQuery::from_request(search, registry, rt, max)?));
             let found = self.all_matches(kind, rt, filter.as_ref(), !excludes(search, kind))?;
             matched.extend(found.into_iter().map(|r| (kind, r)));
