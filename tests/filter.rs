@@ -228,8 +228,14 @@ fn reads_a_comparison_after_a_value_filter_as_part_of_it() {
     assert_eq!(parsed, expected);
     round_trips("emails[type eq \"work\"].value eq \"b@x.org\"");
     let user = user();
-    assert!(user_matches("emails[type eq \"work\"].value eq \"bjensen@example.com\"", &user));
-    assert!(!user_matches("emails[type eq \"home\"].value eq \"bjensen@example.com\"", &user));
+    assert!(user_matches(
+        "emails[type eq \"work\"].value eq \"bjensen@example.com\"",
+        &user
+    ));
+    assert!(!user_matches(
+        "emails[type eq \"home\"].value eq \"bjensen@example.com\"",
+        &user
+    ));
 }
 
 #[test]

@@ -341,7 +341,11 @@ impl<'a> Parser<'a> {
                 dot.start
             )));
         }
-        let path = AttrPath { uri: None, name: sub.to_owned(), sub_attr: None };
+        let path = AttrPath {
+            uri: None,
+            name: sub.to_owned(),
+            sub_attr: None,
+        };
         let token = self.next()?;
         let comparison = match token.tok {
             Tok::Word(w) if w.eq_ignore_ascii_case("pr") => Filter::Present(path),
