@@ -283,6 +283,61 @@ namespace Scim {
   }
 
   /**
+   * A whole SCIM 2.0 service provider over the embedded SQLite store. A
+   * process keeps one server per set of options, so constructing it on every
+   * request opens the database once per worker.
+   */
+  final class Server {
+
+    /**
+     * Options: base_url (required; meta.location and $ref start with it),
+     * database (required; the SQLite file, created when missing), tokens
+     * (label => SHA-256 hex digest of a bearer token), public_discovery,
+     * keep_password, reject_unknown_attributes (bools), max_page_size,
+     * max_body_bytes (ints).
+     *
+     * @throws \Scim\InvalidValueException
+     *   For an unknown or malformed option.
+     */
+    public function __construct(array $options) {}
+
+    /**
+     * Creates many resources of a type ("User", "Group") in one transaction,
+     * each validated as a POST would be (an array or a JSON string); none is
+     * stored when one is invalid.
+     *
+     * @return string[]
+     *   The new ids, in order.
+     *
+     * @throws \Scim\Exception
+     *   The first invalid resource, its index in the message.
+     */
+    public function import(string $type, array $resources): array {}
+
+    /**
+     * Answers one HTTP request; never throws for a bad request.
+     *
+     * @param string $method
+     *   The HTTP method.
+     * @param string $path
+     *   The path below the base URL, such as "/Users/2819c223".
+     * @param string|null $query
+     *   The raw query string, without "?".
+     * @param array|null $headers
+     *   Header name => value (or list of values).
+     * @param string|null $body
+     *   The raw request body.
+     *
+     * @return array
+     *   "status" (int), "headers" (name => value), "body" (string or NULL) and
+     *   "event" (operation, resource_type, resource_id, token_label,
+     *   scim_type, detail) for the caller's log.
+     */
+    public function handle(string $method, string $path, ?string $query = NULL, ?array $headers = NULL, mixed $body = NULL): array {}
+
+  }
+
+  /**
    * Hooks that test the extension itself. Each throws ForbiddenException
    * unless php.ini sets scim.enable_test_hooks=1.
    */

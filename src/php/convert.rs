@@ -109,6 +109,15 @@ pub fn zval_to_json(zv: &Zval) -> Result<Value> {
     value(zv, 0).map_err(Unconvertible::into_error)
 }
 
+/// Converts a PHP array to JSON: an object, or an array for a list.
+///
+/// # Errors
+///
+/// As [`zval_to_json`].
+pub fn array_to_json(ht: &ZendHashTable) -> Result<Value> {
+    array(ht, 0).map_err(Unconvertible::into_error)
+}
+
 fn value(zv: &Zval, depth: usize) -> Result<Value, Unconvertible> {
     let zv = zv.dereference();
     let zv = if zv.is_indirect() {
