@@ -294,7 +294,9 @@ namespace Scim {
      * database (required; the SQLite file, created when missing), tokens
      * (label => SHA-256 hex digest of a bearer token), public_discovery,
      * keep_password, reject_unknown_attributes (bools), max_page_size,
-     * max_body_bytes (ints).
+     * max_body_bytes (ints), durability ("full", the default: each write is
+     * synced to disk; or "normal": synced at checkpoints, survives a crash of
+     * PHP but not a power loss).
      *
      * @throws \Scim\InvalidValueException
      *   For an unknown or malformed option.

@@ -17,7 +17,7 @@ use super::convert::{array_to_json, json_to_array, zval_to_json};
 use super::exception::guard;
 use crate::error::{Result, ScimError};
 use crate::server::{Config, Request, Response, Server as Core};
-use crate::store::{Kind, SqliteStore};
+use crate::store::{Durability, Kind, SqliteStore};
 
 thread_local! {
     /// Servers by their options' JSON text. PHP runs one request at a time
@@ -103,14 +103,34 @@ fn build(options: &Map<String, Value>) -> Result<Core<SqliteStore>> {
     config.features.bulk.max_payload_size = config.limits.max_body_bytes as u64;
     config.features.filter.max_results = config.max_page_size as u64;
 
-    let store = SqliteStore::open(database)?;
+    let store_options = crate::store::Options {
+        durability: durability_option(options)?,
+        ..crate::store::Options::default()
+    };
+    let store = SqliteStore::open_with(database, &store_options)?;
     Ok(Core::new(config, store))
 }
 
+/// The `durability` option: `"full"` (the default: every commit is synced
+/// to disk, so an acknowledged write survives a power loss) or `"normal"`
+/// (synced at checkpoints only: it survives a crash of PHP, not of the
+/// machine; many times more writes per second where a sync is slow).
+fn durability_option(options: &Map<String, Value>) -> Result<Durability> {
+    match option(options, "durability") {
+        None => Ok(Durability::Full),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("full") => Ok(Durability::Full),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("normal") => Ok(Durability::Normal),
+        Some(_) => Err(invalid(
+            "option \"durability\" must be \"full\" or \"normal\"".into(),
+        )),
+    }
+}
+
 /// The options `Scim\Server` takes.
-const KNOWN_OPTIONS: [&str; 8] = [
+const KNOWN_OPTIONS: [&str; 9] = [
     "base_url",
     "database",
+    "durability",
     "tokens",
     "public_discovery",
     "keep_password",
@@ -170,7 +190,8 @@ impl Server {
     /// (required; the SQLite file, created when missing), `tokens` (label =>
     /// SHA-256 hex digest of the bearer token), `public_discovery` (bool),
     /// `keep_password` (bool), `reject_unknown_attributes` (bool, default
-    /// true), `max_page_size` (int), `max_body_bytes` (int).
+    /// true), `max_page_size` (int), `max_body_bytes` (int), `durability`
+    /// (`"full"`, the default, or `"normal"`: see the store's `Durability`).
     pub fn __construct(options: &ZendHashTable) -> PhpResult<Self> {
         guard(|| {
             let options = match array_to_json(options)? {

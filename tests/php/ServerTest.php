@@ -102,4 +102,13 @@ final class ServerTest extends ScimTestCase {
     $this->assertScimError(fn() => $this->server(['max_page_size' => 0]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'option "max_page_size" must be a positive integer');
   }
 
+  public function testTakesADurability(): void {
+    foreach (['full', 'normal', 'NORMAL'] as $i => $durability) {
+      $server = $this->server(['durability' => $durability]);
+      $this->assertSame(201, $server->handle('POST', '/Users', NULL, self::AUTH, json_encode(['userName' => "user$i"]))['status']);
+    }
+    $this->assertScimError(fn() => $this->server(['durability' => 'off']), \Scim\InvalidValueException::class, 400, 'invalidValue', 'option "durability" must be "full" or "normal"');
+    $this->assertScimError(fn() => $this->server(['durability' => TRUE]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'option "durability" must be "full" or "normal"');
+  }
+
 }
