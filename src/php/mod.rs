@@ -13,6 +13,7 @@ mod convert;
 mod discovery;
 mod exception;
 mod server;
+mod store;
 mod testing;
 
 use ext_php_rs::flags::IniEntryPermission;
@@ -42,11 +43,15 @@ pub fn version() -> &'static str {
     VERSION
 }
 
-/// MINIT: registers the ini settings and the exception classes, which the
-/// classes registered by the module builder after it may throw.
+/// MINIT: registers the ini settings, the exception classes, which the
+/// classes registered by the module builder after it may throw, and the
+/// interface `Scim\Store`.
 fn startup(_ty: i32, module_number: i32) -> i32 {
     IniEntryDef::register(INI_ENTRIES.as_slice(), module_number);
-    exception::register_classes()
+    match exception::register_classes() {
+        0 => store::register_interface(),
+        failed => failed,
+    }
 }
 
 #[php_module]

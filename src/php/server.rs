@@ -1,6 +1,8 @@
 //! `Scim\Server`: the whole SCIM service provider behind one `handle()` call,
-//! over the embedded SQLite store. A process keeps one server per set of
-//! options, so a PHP worker opens its database once, not once per request.
+//! over the embedded SQLite store or a PHP object implementing `Scim\Store`.
+//! A process keeps one SQLite server per set of options, so a PHP worker
+//! opens its database once, not once per request; a server over a PHP store
+//! lives as long as its PHP object.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -15,6 +17,7 @@ use serde_json::{Map, Value};
 
 use super::convert::{array_to_json, json_to_array, zval_to_json};
 use super::exception::guard;
+use super::store::{PhpStore, StoreObject};
 use crate::error::{Result, ScimError};
 use crate::server::{Config, Request, Response, Server as Core};
 use crate::store::{Kind, SqliteStore};
@@ -25,12 +28,22 @@ thread_local! {
     static SERVERS: RefCell<HashMap<String, Rc<Core<SqliteStore>>>> = RefCell::new(HashMap::new());
 }
 
-/// `Scim\Server`: `new Scim\Server($options)` then `$server->handle(...)`.
+/// `Scim\Server`: `new Scim\Server($options, $store)` then `$server->handle(...)`.
 #[php_class]
 #[php(name = "Scim\\Server")]
 #[php(flags = ClassFlags::Final)]
 pub struct Server {
-    inner: Rc<Core<SqliteStore>>,
+    inner: Inner,
+}
+
+/// The request handler over one of the two kinds of store.
+enum Inner {
+    /// The embedded SQLite store, shared by every `Scim\Server` of the same
+    /// options in this process.
+    Sqlite(Rc<Core<SqliteStore>>),
+    /// A PHP object implementing `Scim\Store`, such as the Drupal module's
+    /// accounts: an object of the request, so never shared.
+    Php(Box<Core<PhpStore>>),
 }
 
 fn option<'a>(options: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
@@ -60,8 +73,17 @@ fn size_option(options: &Map<String, Value>, name: &str, default: usize) -> Resu
     }
 }
 
-/// Builds a server from the options array documented on `Scim\Server`.
-fn build(options: &Map<String, Value>) -> Result<Core<SqliteStore>> {
+/// The path of the SQLite database named by the options.
+fn database(options: &Map<String, Value>) -> Result<&str> {
+    option(options, "database")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| invalid("option \"database\" is required".into()))
+}
+
+/// The configuration described by the options array documented on
+/// `Scim\Server`, all but `database`.
+fn config(options: &Map<String, Value>) -> Result<Config> {
     for key in options.keys() {
         if !KNOWN_OPTIONS.contains(&key.as_str()) {
             return Err(invalid(format!("unknown option \"{key}\"")));
@@ -71,10 +93,6 @@ fn build(options: &Map<String, Value>) -> Result<Core<SqliteStore>> {
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| invalid("option \"base_url\" is required".into()))?;
-    let database = option(options, "database")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| invalid("option \"database\" is required".into()))?;
 
     let mut config = Config::new(base_url);
     match option(options, "tokens") {
@@ -102,9 +120,31 @@ fn build(options: &Map<String, Value>) -> Result<Core<SqliteStore>> {
         size_option(options, "max_body_bytes", config.limits.max_body_bytes)?;
     config.features.bulk.max_payload_size = config.limits.max_body_bytes as u64;
     config.features.filter.max_results = config.max_page_size as u64;
+    Ok(config)
+}
 
-    let store = SqliteStore::open(database)?;
-    Ok(Core::new(config, store))
+/// The server for `options` over the SQLite store, from this process's
+/// cache when an earlier `Scim\Server` had the same options.
+fn sqlite_server(options: &Map<String, Value>) -> Result<Rc<Core<SqliteStore>>> {
+    let key = Value::Object(options.clone()).to_string();
+    if let Some(inner) = SERVERS.with(|s| s.borrow().get(&key).cloned()) {
+        return Ok(inner);
+    }
+    let config = config(options)?;
+    let inner = Rc::new(Core::new(config, SqliteStore::open(database(options)?)?));
+    SERVERS.with(|s| s.borrow_mut().insert(key, Rc::clone(&inner)));
+    Ok(inner)
+}
+
+/// The server for `options` over the PHP store `store`.
+fn php_server(options: &Map<String, Value>, store: StoreObject) -> Result<Core<PhpStore>> {
+    let config = config(options)?;
+    if option(options, "database").is_some() {
+        return Err(invalid(
+            "option \"database\" must be absent when a Scim\\Store is given".into(),
+        ));
+    }
+    Ok(Core::new(config, PhpStore::new(store)))
 }
 
 /// The options `Scim\Server` takes.
@@ -139,14 +179,20 @@ fn headers_of(headers: &ZendHashTable) -> Vec<(String, String)> {
 }
 
 /// The PHP form of a response: `status`, `headers` (name => value), `body`
-/// (string or null) and `event` (what happened, for the caller's log).
-fn response_array(response: &Response) -> ZBox<ZendHashTable> {
+/// (string or null) and `event` (what happened, for the caller's log). When
+/// the request failed with a 500 because the store threw, `failure` says
+/// what it threw; it replaces the generic detail in `event` only.
+fn response_array(response: &Response, failure: Option<String>) -> ZBox<ZendHashTable> {
     let mut headers = Map::new();
     for (name, value) in &response.headers {
         headers.insert(name.clone(), Value::from(value.as_str()));
     }
     let event = &response.event;
     let error = event.error.as_ref();
+    let detail = match (error, failure) {
+        (Some(ScimError::Internal(_)), Some(failure)) => Some(failure),
+        _ => error.map(|e| e.detail().to_owned()),
+    };
     let doc = serde_json::json!({
         "status": response.status,
         "headers": headers,
@@ -157,7 +203,7 @@ fn response_array(response: &Response) -> ZBox<ZendHashTable> {
             "resource_id": event.resource_id,
             "token_label": event.token_label,
             "scim_type": error.and_then(ScimError::scim_type).map(crate::ScimType::as_str),
-            "detail": error.map(ScimError::detail),
+            "detail": detail,
         },
     });
     json_to_array(&doc)
@@ -165,13 +211,15 @@ fn response_array(response: &Response) -> ZBox<ZendHashTable> {
 
 #[php_impl]
 impl Server {
-    /// Opens (or reuses, within this process) a server for `$options`:
-    /// `base_url` (required; `meta.location` starts with it), `database`
-    /// (required; the SQLite file, created when missing), `tokens` (label =>
-    /// SHA-256 hex digest of the bearer token), `public_discovery` (bool),
+    /// A server for `$options`: `base_url` (required; `meta.location` starts
+    /// with it), `database` (the SQLite file, created when missing; required
+    /// without `$store`, refused with it), `tokens` (label => SHA-256 hex
+    /// digest of the bearer token), `public_discovery` (bool),
     /// `keep_password` (bool), `reject_unknown_attributes` (bool, default
-    /// true), `max_page_size` (int), `max_body_bytes` (int).
-    pub fn __construct(options: &ZendHashTable) -> PhpResult<Self> {
+    /// true), `max_page_size` (int), `max_body_bytes` (int). Without
+    /// `$store`, the server is reused within this process for the same
+    /// options; with one, it keeps its resources there and is never reused.
+    pub fn __construct(options: &ZendHashTable, store: Option<StoreObject>) -> PhpResult<Self> {
         guard(|| {
             let options = match array_to_json(options)? {
                 Value::Object(options) => options,
@@ -182,12 +230,10 @@ impl Server {
                     ))
                 }
             };
-            let key = Value::Object(options.clone()).to_string();
-            if let Some(inner) = SERVERS.with(|s| s.borrow().get(&key).cloned()) {
-                return Ok(Self { inner });
-            }
-            let inner = Rc::new(build(&options)?);
-            SERVERS.with(|s| s.borrow_mut().insert(key, Rc::clone(&inner)));
+            let inner = match store {
+                None => Inner::Sqlite(sqlite_server(&options)?),
+                Some(store) => Inner::Php(Box::new(php_server(&options, store)?)),
+            };
             Ok(Self { inner })
         })
     }
@@ -196,9 +242,18 @@ impl Server {
     /// HTTP: each is validated as a POST would validate it (an array or a
     /// JSON string), then all are stored in one transaction, or none when
     /// one is invalid. Returns the new ids, in order. For first imports and
-    /// benchmark data.
+    /// benchmark data; SQLite only: a `Scim\Store` has no transaction to
+    /// offer.
     pub fn import(&self, r#type: &str, resources: &ZendHashTable) -> PhpResult<Vec<String>> {
-        guard(|| import(&self.inner, r#type, resources))
+        guard(|| {
+            match &self.inner {
+            Inner::Sqlite(server) => import(server, r#type, resources),
+            Inner::Php(_) => Err(ScimError::NotImplemented(
+                "import() needs the SQLite store; give a Scim\\Store its resources through handle()"
+                    .into(),
+            )),
+        }
+        })
     }
 
     /// Answers one HTTP request. `$path` is the part below the base URL
@@ -226,9 +281,16 @@ impl Server {
             headers: &headers,
             body: &body,
         };
-        let response = catch_unwind(AssertUnwindSafe(|| self.inner.handle(&request)))
-            .unwrap_or_else(|_| internal_error());
-        response_array(&response)
+        let (response, failure) = catch_unwind(AssertUnwindSafe(|| match &self.inner {
+            Inner::Sqlite(server) => (server.handle(&request), None),
+            Inner::Php(server) => {
+                server.store().take_failure();
+                let response = server.handle(&request);
+                (response, server.store().take_failure())
+            }
+        }))
+        .unwrap_or_else(|_| (internal_error(), None));
+        response_array(&response, failure)
     }
 }
 
