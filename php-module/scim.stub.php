@@ -291,24 +291,31 @@ namespace Scim {
 
     /**
      * Options: base_url (required; meta.location and $ref start with it),
-     * database (required; the SQLite file, created when missing), tokens
-     * (label => SHA-256 hex digest of a bearer token), public_discovery,
-     * keep_password, reject_unknown_attributes (bools), max_page_size,
-     * max_body_bytes (ints).
+     * database (the SQLite file, created when missing; required without a
+     * store, refused with one), tokens (label => SHA-256 hex digest of a
+     * bearer token), public_discovery, keep_password,
+     * reject_unknown_attributes (bools), max_page_size, max_body_bytes
+     * (ints).
+     *
+     * Without a store, the server keeps resources in SQLite and is reused
+     * within the process for the same options. With one, the store keeps
+     * them, and the server is never reused.
      *
      * @throws \Scim\InvalidValueException
      *   For an unknown or malformed option.
      */
-    public function __construct(array $options) {}
+    public function __construct(array $options, ?Store $store = NULL) {}
 
     /**
      * Creates many resources of a type ("User", "Group") in one transaction,
      * each validated as a POST would be (an array or a JSON string); none is
-     * stored when one is invalid.
+     * stored when one is invalid. SQLite only.
      *
      * @return string[]
      *   The new ids, in order.
      *
+     * @throws \Scim\NotImplementedException
+     *   When the server was given a Store.
      * @throws \Scim\Exception
      *   The first invalid resource, its index in the message.
      */
@@ -334,6 +341,90 @@ namespace Scim {
      *   scim_type, detail) for the caller's log.
      */
     public function handle(string $method, string $path, ?string $query = NULL, ?array $headers = NULL, mixed $body = NULL): array {}
+
+  }
+
+  /**
+   * Where a Server keeps its resources, when not in its own SQLite database.
+   *
+   * $type is "User" or "Group". Resources arrive validated and canonical
+   * (attribute names in the schema's case, extension attributes under their
+   * URN, multi-valued attributes as lists). A store keeps them, stamps "id"
+   * and "meta" (resourceType, created, lastModified), keeps userName (Users)
+   * and displayName (Groups) unique without regard to case, and keeps group
+   * membership consistent both ways (Group "members", User "groups"). Each
+   * resource has a version: 1 when created, one more with every change.
+   *
+   * Failures are thrown as Exception subclasses constructed with just a
+   * message; the class gives status and scimType. Any other \Throwable
+   * becomes a 500 whose detail for the client is "the store failed"; its
+   * class and message reach only the "event" of Server::handle().
+   */
+  interface Store {
+
+    /**
+     * The resource $id.
+     *
+     * @return array{resource: array, version: int}
+     *
+     * @throws \Scim\NotFoundException
+     *   'User "<id>" not found'.
+     */
+    public function get(string $type, string $id): array;
+
+    /**
+     * Stores a new resource, with a fresh id and version 1.
+     *
+     * @return array{resource: array, version: int}
+     *
+     * @throws \Scim\UniquenessException
+     *   'userName "<value>" is already in use'.
+     * @throws \Scim\InvalidValueException
+     *   'members: no User or Group has id "<id>"'.
+     */
+    public function create(string $type, array $resource): array;
+
+    /**
+     * Replaces resource $id, keeping its id and created time.
+     *
+     * When $expectedVersion is not NULL, only if the stored version still
+     * equals it, checked and written atomically (compare-and-swap): PATCH and
+     * PUT read, modify and replace with the version read, and retry when
+     * another writer came in between.
+     *
+     * @return array{resource: array, version: int}
+     *
+     * @throws \Scim\NotFoundException
+     * @throws \Scim\PreconditionFailedException
+     *   'User "<id>" is at version <N>, not <M>'.
+     * @throws \Scim\UniquenessException
+     * @throws \Scim\InvalidValueException
+     */
+    public function replace(string $type, string $id, array $resource, ?int $expectedVersion): array;
+
+    /**
+     * Deletes resource $id and its memberships; when $expectedVersion is not
+     * NULL, only if the stored version still equals it.
+     *
+     * @throws \Scim\NotFoundException
+     * @throws \Scim\PreconditionFailedException
+     */
+    public function delete(string $type, string $id, ?int $expectedVersion): void;
+
+    /**
+     * Searches resources of $type.
+     *
+     * @param array{filter: ?string, start_index: int, count: ?int, memberships: bool} $query
+     *   The SCIM filter text (already validated), the 1-based start index,
+     *   the page size, and whether "members" and "groups" are wanted.
+     *
+     * @return array{total: int, resources: list<array{resource: array, version: int}>, exact: bool}
+     *   exact: TRUE when the store applied filter and paging exactly as SCIM
+     *   defines them (total counts every match). FALSE when "resources" is
+     *   every resource that might match, unpaged, in creation order, with
+     *   their memberships; the extension then filters and pages them itself.
+     */
+    public function query(string $type, array $query): array;
 
   }
 
