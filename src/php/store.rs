@@ -17,7 +17,7 @@ use ext_php_rs::builders::{ClassBuilder, FunctionBuilder};
 use ext_php_rs::convert::{FromZval, IntoZvalDyn};
 use ext_php_rs::flags::{ClassFlags, DataType, MethodFlags};
 use ext_php_rs::types::{ArrayKey, ZendHashTable, ZendObject, Zval};
-use ext_php_rs::zend::{ClassEntry, ExecutorGlobals};
+use ext_php_rs::zend::{ce, ClassEntry, ExecutorGlobals};
 use serde_json::{json, Value};
 
 use super::convert::{json_to_zval, zval_to_json};
@@ -159,7 +159,9 @@ impl PhpStore {
     }
 
     /// Calls `method` on the object. A thrown exception is taken out of the
-    /// engine, so it does not propagate into PHP, and converted.
+    /// engine, so it does not propagate into PHP, and converted. `exit()` is
+    /// left pending: the request then ends as PHP code asked, once the
+    /// extension has returned.
     fn call(&self, method: &str, args: &[&dyn IntoZvalDyn]) -> Result<Zval> {
         let object = self.object.object().ok_or_else(|| {
             ScimError::Internal(format!(
@@ -167,6 +169,11 @@ impl PhpStore {
             ))
         })?;
         let outcome = object.try_call_method(method, args.to_vec());
+        if exiting() {
+            return Err(ScimError::Internal(format!(
+                "Scim\\Store::{method}() called exit()"
+            )));
+        }
         if let Some(exception) = ExecutorGlobals::take_exception() {
             return Err(self.convert(method, &exception));
         }
@@ -201,6 +208,14 @@ impl PhpStore {
         ));
         ScimError::Internal(STORE_FAILED.into())
     }
+}
+
+/// Whether the engine holds a pending exit: since PHP 8.0, `exit()` unwinds
+/// the stack with an exception object that is not a `\Throwable`.
+fn exiting() -> bool {
+    ExecutorGlobals::get()
+        .exception()
+        .is_some_and(|pending| !pending.instance_of(ce::throwable()))
 }
 
 /// Calls a method of `object` that takes no argument, discarding whatever it

@@ -122,6 +122,29 @@ final class StoreTest extends ScimTestCase {
     $this->assertNull($store->calls[0][2]['filter']);
   }
 
+  public function testExactAnswerIsThePage(): void {
+    $store = new class() extends ArrayStore {
+
+      /**
+       * {@inheritdoc}
+       */
+      public function query(string $type, array $query): array {
+        parent::query($type, $query);
+        // Page 2 of 7 matches, which the extension must not filter again.
+        $resource = ['id' => 'user-9', 'userName' => 'zed', 'meta' => ['resourceType' => 'User']];
+        return ['total' => 7, 'resources' => [['resource' => $resource, 'version' => 4]], 'exact' => TRUE];
+      }
+
+    };
+    $page = $this->body($this->send($this->server($store), 'GET', '/Users', 'filter=' . rawurlencode('userName sw "b"') . '&startIndex=2&count=1'));
+    $this->assertSame(7, $page['totalResults']);
+    $this->assertSame(2, $page['startIndex']);
+    $this->assertSame(1, $page['itemsPerPage']);
+    $this->assertSame('zed', $page['Resources'][0]['userName']);
+    $this->assertSame('W/"4"', $page['Resources'][0]['meta']['version']);
+    $this->assertSame(['filter' => 'userName sw "b"', 'start_index' => 2, 'count' => 1, 'memberships' => TRUE], $store->calls[0][2]);
+  }
+
   public function testUniquenessExceptionBecomesA409Document(): void {
     $server = $this->server(new ArrayStore());
     $this->send($server, 'POST', '/Users', NULL, ['userName' => 'bjensen']);
@@ -344,6 +367,23 @@ final class StoreTest extends ScimTestCase {
     gc_collect_cycles();
     $this->assertSame(201, $this->send($server, 'POST', '/Users', NULL, ['userName' => 'bjensen'])['status']);
     $this->assertSame(200, $this->send($server, 'GET', '/Users/user-1')['status']);
+  }
+
+  public function testExitInAStoreEndsTheRequest(): void {
+    $out = $this->runWithoutHooks('
+      require ' . var_export(__DIR__ . '/ArrayStore.php', TRUE) . ';
+      $store = new class() extends Scim\Tests\ArrayStore {
+        public function get(string $type, string $id): array {
+          echo "exiting\n";
+          exit(0);
+        }
+      };
+      $server = new Scim\Server(["base_url" => "https://example.com/scim/v2", "tokens" => ["test" => hash("sha256", "secret")]], $store);
+      register_shutdown_function(function () { echo "shut down\n"; });
+      $response = $server->handle("GET", "/Users/user-1", NULL, ["Authorization" => "Bearer secret"]);
+      echo "answered ", $response["status"], "\n";
+    ');
+    $this->assertSame("exiting\nshut down\n", $out);
   }
 
   public function testImportNeedsSqlite(): void {
