@@ -99,7 +99,7 @@ final class LogRedactor {
    *   maximum length.
    */
   public function redactText(string $text): string {
-    $text = preg_replace('/\b(Bearer)\s+[A-Za-z0-9\-._~+\/]+=*/i', '$1 ' . self::MASK, $text) ?? '';
+    $text = preg_replace_callback('/\b(Bearer)\s+([A-Za-z0-9\-._~+\/]+=*)/i', [self::class, 'maskBearer'], $text) ?? '';
     $text = preg_replace('/\bscim_[A-Za-z0-9_\-]{16,}/', self::MASK, $text) ?? '';
     return $this->cut($text);
   }
@@ -193,6 +193,24 @@ final class LogRedactor {
       }
     }
     return $result;
+  }
+
+  /**
+   * Masks the token in a "Bearer <token>" match of free text.
+   *
+   * Prose such as "the bearer token is not valid" is left alone: only words
+   * of 20 characters or more, or of 8 or more with a digit, count as tokens.
+   *
+   * @param string[] $match
+   *   The scheme and the word after it.
+   *
+   * @return string
+   *   The match, with the word masked when it looks like a token.
+   */
+  private static function maskBearer(array $match): string {
+    $word = $match[2];
+    $token = strlen($word) >= 20 || (strlen($word) >= 8 && preg_match('/[0-9]/', $word));
+    return $token ? $match[1] . ' ' . self::MASK : $match[0];
   }
 
   /**

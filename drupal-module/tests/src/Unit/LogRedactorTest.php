@@ -94,6 +94,9 @@ class LogRedactorTest extends TestCase {
     $this->assertSame('got Bearer [redacted] from client', $redactor->redactText('got Bearer abc.def-123= from client'));
     $this->assertSame('token [redacted] is unknown', $redactor->redactText('token scim_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA is unknown'));
     $this->assertSame('scim_short stays', $redactor->redactText('scim_short stays'));
+    $this->assertSame('the bearer token is not valid', $redactor->redactText('the bearer token is not valid'));
+    $this->assertSame('Bearer authentication failed', $redactor->redactText('Bearer authentication failed'));
+    $this->assertSame('bearer [redacted]', $redactor->redactText('bearer 0123456789abcdefghijXYZ'));
     $this->assertSame('no "userName" given', $redactor->redactText('no "userName" given'));
   }
 
