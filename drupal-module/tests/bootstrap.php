@@ -5,8 +5,8 @@
  * Autoloads the module's plain classes for its unit tests, without Drupal.
  *
  * Only classes under src/ that have no Drupal dependency may be used by the
- * tests in tests/src/Unit. Run them with:
- * phpunit -c drupal-module/phpunit.xml.dist
+ * tests in tests/src/Unit. Run them with "phpunit -c phpunit.xml.dist" from
+ * the module's directory.
  */
 
 spl_autoload_register(static function (string $class): void {

@@ -34,9 +34,6 @@ class ScimController implements ContainerInjectionInterface {
    * @param \Symfony\Component\HttpFoundation\Request $request
    *   The request.
    *
-   * @return \Symfony\Component\HttpFoundation\Response
-   *   The SCIM response.
-   *
    * @throws \Symfony\Component\HttpKernel\Exception\HttpExceptionInterface
    *   Always, for now: 503 when the scim extension is not loaded, 501 when it
    *   is.

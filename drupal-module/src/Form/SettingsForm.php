@@ -132,7 +132,7 @@ class SettingsForm extends ConfigFormBase {
       '#type' => 'textfield',
       '#title' => $this->t('New token label'),
       '#maxlength' => ScimTokenRepository::MAX_LABEL_LENGTH,
-      '#description' => $this->t('Who will hold the token, for example the identity provider\'s name. Use one token per identity provider; to rotate a token, generate a new one, switch the identity provider over, then revoke the old one.'),
+      '#description' => $this->t("Who will hold the token, for example the identity provider's name. Use one token per identity provider; to rotate a token, generate a new one, switch the identity provider over, then revoke the old one."),
     ];
     $form['server']['generate'] = [
       '#type' => 'submit',

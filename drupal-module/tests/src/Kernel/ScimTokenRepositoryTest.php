@@ -132,7 +132,13 @@ class ScimTokenRepositoryTest extends ScimKernelTestBase {
 
     $list = $this->tokens()->listTokens();
     $this->assertCount(1, $list);
-    $this->assertSame(['id' => NULL, 'label' => 'JumpCloud', 'created' => NULL, 'last_used' => NULL, 'source' => 'settings'], $list[0]);
+    $this->assertSame([
+      'id' => NULL,
+      'label' => 'JumpCloud',
+      'created' => NULL,
+      'last_used' => NULL,
+      'source' => 'settings',
+    ], $list[0]);
 
     $this->expectException(\InvalidArgumentException::class);
     $this->expectExceptionMessage('a token labelled "JumpCloud" already exists');

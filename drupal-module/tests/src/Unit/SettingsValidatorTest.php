@@ -104,6 +104,21 @@ class SettingsValidatorTest extends TestCase {
   }
 
   /**
+   * Builds a rule without conversion that empties its field when absent.
+   *
+   * @param string $scim
+   *   The SCIM attribute path.
+   * @param string $field
+   *   The Drupal field.
+   *
+   * @return array
+   *   The rule.
+   */
+  private static function rule(string $scim, string $field): array {
+    return ['scim' => $scim, 'field' => $field, 'convert' => 'none', 'absent' => 'clear'];
+  }
+
+  /**
    * Tests that the installed defaults are valid and have the expected shape.
    *
    * @covers ::validate
@@ -265,25 +280,25 @@ class SettingsValidatorTest extends TestCase {
       ],
       'rule mapping a field twice' => [
         static function (array &$s): void {
-          $s['mapping']['rules'][] = ['scim' => 'displayName', 'field' => 'name', 'convert' => 'none', 'absent' => 'clear'];
+          $s['mapping']['rules'][] = self::rule('displayName', 'name');
         },
         ['mapping.rules.5.field' => '"name" is already mapped by rule 0'],
       ],
       'rule writing roles' => [
         static function (array &$s): void {
-          $s['mapping']['rules'][] = ['scim' => 'roles.value', 'field' => 'roles', 'convert' => 'none', 'absent' => 'clear'];
+          $s['mapping']['rules'][] = self::rule('roles.value', 'roles');
         },
         ['mapping.rules.5.field' => '"roles" are granted through the role map, not by a rule'],
       ],
       'rule writing the uid' => [
         static function (array &$s): void {
-          $s['mapping']['rules'][] = ['scim' => 'id', 'field' => 'uid', 'convert' => 'none', 'absent' => 'clear'];
+          $s['mapping']['rules'][] = self::rule('id', 'uid');
         },
         ['mapping.rules.5.field' => '"uid" identifies the account and cannot be mapped'],
       ],
       'rule with a field that is no machine name' => [
         static function (array &$s): void {
-          $s['mapping']['rules'][] = ['scim' => 'displayName', 'field' => 'Display name', 'convert' => 'none', 'absent' => 'clear'];
+          $s['mapping']['rules'][] = self::rule('displayName', 'Display name');
         },
         ['mapping.rules.5.field' => '"Display name" is not a Drupal field name (lowercase letters, digits and underscores, at most 32)'],
       ],
