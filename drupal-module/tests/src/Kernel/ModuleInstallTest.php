@@ -95,4 +95,26 @@ class ModuleInstallTest extends ScimKernelTestBase {
     $this->assertSame('bjensen@example.com', $account->get('scim_external_id')->value);
   }
 
+  /**
+   * Tests that uninstalling removes the tables, the field and the settings.
+   */
+  public function testUninstallRemovesEverything(): void {
+    // user_modules_uninstalled() clears the module's user data.
+    $this->installSchema('user', ['users_data']);
+    $this->container->get('entity_type.manager')->getStorage('user')->create([
+      'name' => 'bjensen',
+      'scim_external_id' => 'bjensen@example.com',
+    ])->save();
+    $this->container->get('scim_provisioning.token_repository')->generate('Okta');
+
+    $this->container->get('module_installer')->uninstall(['scim_provisioning']);
+
+    $schema = $this->container->get('database')->schema();
+    $this->assertFalse($schema->tableExists('scim_provisioning_token'));
+    $this->assertFalse($schema->tableExists('scim_provisioning_log'));
+    $this->assertFalse($schema->fieldExists('users_field_data', 'scim_external_id'));
+    $this->assertArrayNotHasKey('scim_external_id', $this->container->get('entity_field.manager')->getFieldStorageDefinitions('user'));
+    $this->assertTrue($this->config('scim_provisioning.settings')->isNew());
+  }
+
 }
