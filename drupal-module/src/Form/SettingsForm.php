@@ -201,6 +201,7 @@ class SettingsForm extends ConfigFormBase {
       '#default_value' => (array) $config->get('protected_roles'),
       '#description' => $this->t('SCIM never changes, deactivates or deletes an account holding one of these roles, nor user 1.'),
     ];
+    $form['policy']['protected_roles_absent'] = $this->protectedRolesNote($config->get('protected_roles'), $roles);
     $form['policy']['welcome_email'] = [
       '#type' => 'checkbox',
       '#title' => $this->t('Send the welcome email to accounts SCIM creates'),
@@ -425,6 +426,29 @@ class SettingsForm extends ConfigFormBase {
   }
 
   /**
+   * Names the protected roles that the site does not have yet.
+   *
+   * @param mixed $protected
+   *   The configured protected roles.
+   * @param array $roles
+   *   The roles offered, machine names to labels.
+   *
+   * @return array
+   *   A render element with the note; empty when every protected role
+   *   exists.
+   */
+  protected function protectedRolesNote($protected, array $roles): array {
+    $absent = array_diff((array) $protected, array_keys($roles));
+    if (!$absent) {
+      return [];
+    }
+    return [
+      '#type' => 'item',
+      '#markup' => $this->t('Also protected, though the site has no such role yet: %roles.', ['%roles' => implode(', ', $absent)]),
+    ];
+  }
+
+  /**
    * Lists Drupal's account cancellation methods.
    *
    * @return array
@@ -498,13 +522,32 @@ class SettingsForm extends ConfigFormBase {
         'allowed_roles' => array_values(array_filter((array) $form_state->getValue('allowed_roles', []))),
       ],
       'create_roles' => (bool) $form_state->getValue('create_roles'),
-      'protected_roles' => array_values(array_filter((array) $form_state->getValue('protected_roles', []))),
+      'protected_roles' => $this->protectedRoles($form_state),
       'takeover' => (string) $form_state->getValue('takeover'),
       'welcome_email' => (bool) $form_state->getValue('welcome_email'),
       'log_retention_days' => (int) $form_state->getValue('log_retention_days'),
       'public_discovery' => (bool) $form_state->getValue('public_discovery'),
     ];
     return [$settings, ['rules' => $rule_rows, 'role_map' => $role_rows]];
+  }
+
+  /**
+   * Collects the protected roles, keeping those the site does not have.
+   *
+   * Configured protected roles that do not exist are not offered as
+   * checkboxes; they stay protected, so that a role created later under
+   * their name is protected from the start.
+   *
+   * @param \Drupal\Core\Form\FormStateInterface $form_state
+   *   The form state.
+   *
+   * @return string[]
+   *   The protected role machine names.
+   */
+  protected function protectedRoles(FormStateInterface $form_state): array {
+    $checked = array_values(array_filter((array) $form_state->getValue('protected_roles', [])));
+    $absent = array_diff((array) $this->config(self::CONFIG_NAME)->get('protected_roles'), array_keys($this->roleOptions()));
+    return array_values(array_unique(array_merge($checked, $absent)));
   }
 
   /**

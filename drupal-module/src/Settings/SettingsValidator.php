@@ -124,8 +124,10 @@ final class SettingsValidator {
       $errors['protected_roles'] = 'must be a list of role machine names';
       $protected = [];
     }
+    // A protected role need not exist yet: protecting it is harmless, and a
+    // role created later under that name is protected from the start.
     foreach (array_values($protected) as $i => $role) {
-      $error = $this->roleError($role, TRUE);
+      $error = $this->roleError($role, FALSE);
       if ($error !== NULL) {
         $errors["protected_roles.$i"] = $error;
       }

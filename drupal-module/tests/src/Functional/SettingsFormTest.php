@@ -62,6 +62,12 @@ class SettingsFormTest extends BrowserTestBase {
     $this->assertSession()->addressEquals('admin/config/people/scim');
     $this->assertSession()->fieldValueEquals('base_url', $this->buildUrl('/scim/v2'));
     $this->assertSession()->pageTextContains('No token yet');
+    $this->assertSession()->pageTextContains('Also protected, though the site has no such role yet: administrator.');
+
+    // Saving keeps a protected role the site does not have.
+    $this->submitForm([], 'Save configuration');
+    $this->assertSession()->pageTextContains('The configuration options have been saved.');
+    $this->assertSame(['administrator'], $this->config('scim_provisioning.settings')->get('protected_roles'));
 
     // A session cookie is no way into the SCIM routes, not even for an admin.
     $this->drupalGet('scim/v2/Users');

@@ -206,11 +206,11 @@ class SettingsValidatorTest extends TestCase {
         },
         ['public_discovery' => 'must be TRUE or FALSE, not nothing'],
       ],
-      'protected role that does not exist' => [
+      'protected role that is no machine name' => [
         static function (array &$s): void {
-          $s['protected_roles'][] = 'site_admin';
+          $s['protected_roles'][] = 'Site admin';
         },
-        ['protected_roles.1' => 'there is no role "site_admin"'],
+        ['protected_roles.1' => '"Site admin" is not a Drupal role name (lowercase letters, digits and underscores, at most 32)'],
       ],
       'protected locked role' => [
         static function (array &$s): void {
@@ -358,6 +358,10 @@ class SettingsValidatorTest extends TestCase {
     $settings['create_roles'] = TRUE;
     $settings['mapping']['allowed_roles'][] = 'engineering';
     $settings['mapping']['role_map'][] = ['group' => 'Engineering', 'role' => 'engineering'];
+    $this->assertSame([], $validator->validate($settings));
+
+    // A protected role may be one the site does not have yet.
+    $settings['protected_roles'] = ['administrator', 'site_admin'];
     $this->assertSame([], $validator->validate($settings));
 
     // No protected role at all is allowed, if unwise.
