@@ -1,1 +1,62 @@
-//! The PHP binding layer.
+//! The PHP binding layer: the `scim` extension's module entry, its ini
+//! settings, and the PHP face of every core operation. All `unsafe` code and
+//! every use of `ext_php_rs` in the crate lives under this module.
+
+// The binding layer talks to the Zend engine through raw pointers; each
+// unsafe block below says why it is sound.
+#![allow(unsafe_code)]
+// `#[php_function]`, `#[php_class]` and `#[php_impl]` expand to items without
+// docs and take arguments by value the way PHP hands them over.
+#![allow(missing_docs, clippy::needless_pass_by_value)]
+
+mod convert;
+mod discovery;
+mod exception;
+mod server;
+mod testing;
+
+use ext_php_rs::flags::IniEntryPermission;
+use ext_php_rs::prelude::*;
+use ext_php_rs::zend::{IniEntryDef, IniEntryDefs};
+
+/// The ini settings of the extension, with their defaults.
+///
+/// `scim.enable_test_hooks` (system-wide only, off by default) unlocks the
+/// functions that exist to test the binding layer itself, such as
+/// `Scim\Testing::panic()`.
+static INI_ENTRIES: IniEntryDefs<2> = IniEntryDefs::new([
+    IniEntryDef::new(c"scim.enable_test_hooks", c"0", IniEntryPermission::System),
+    IniEntryDef::end(),
+]);
+
+/// `Scim\VERSION`: the extension's version, from `Cargo.toml`.
+#[php_const]
+#[php(name = "Scim\\VERSION")]
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// The version of the extension, as `Scim\VERSION` and `phpversion('scim')` give it.
+#[php_function]
+#[php(name = "Scim\\version")]
+#[must_use]
+pub fn version() -> &'static str {
+    VERSION
+}
+
+/// MINIT: registers the ini settings and the exception classes, which the
+/// classes registered by the module builder after it may throw.
+fn startup(_ty: i32, module_number: i32) -> i32 {
+    IniEntryDef::register(INI_ENTRIES.as_slice(), module_number);
+    exception::register_classes()
+}
+
+#[php_module]
+#[php(startup = "startup")]
+pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
+    module
+        .constant(wrap_constant!(VERSION))
+        .function(wrap_function!(version))
+        .class::<discovery::Schemas>()
+        .class::<discovery::ResourceTypes>()
+        .class::<server::Server>()
+        .class::<testing::Testing>()
+}

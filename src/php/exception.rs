@@ -1,0 +1,457 @@
+//! The `Scim\Exception` hierarchy: one PHP class per failure of RFC 7644
+//! §3.12, the one conversion from [`ScimError`] to a thrown exception, and
+//! the guard that turns a Rust panic into a 500 instead of a dead worker.
+//!
+//! The classes are plain internal classes extending `\Exception`, registered
+//! by hand rather than with `#[php_class]`: a Rust-backed class replaces the
+//! engine's object constructor, which would lose the file, line and trace
+//! that `\Exception` records, and would not let the subclasses inherit the
+//! methods. Each class carries its HTTP status and `scimType` as defaults of
+//! the protected properties `$status` and `$scimType`, so
+//! `new Scim\NotFoundException('...')` from PHP is as complete as one thrown
+//! by the extension.
+
+use std::any::Any;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
+use std::sync::atomic::{AtomicPtr, Ordering};
+
+use ext_php_rs::args::ArgInfoTables;
+use ext_php_rs::builders::{ClassBuilder, ClassProperty, FunctionBuilder};
+use ext_php_rs::class::ClassEntryInfo;
+use ext_php_rs::exception::{PhpException, PhpResult};
+use ext_php_rs::flags::{DataType, MethodFlags, PropertyFlags};
+use ext_php_rs::types::Zval;
+use ext_php_rs::zend::{ce, run_handler, ClassEntry, ExecuteData};
+use ext_php_rs::zend_fastcall;
+use serde_json::{json, Value};
+
+use crate::error::{ScimError, ScimType, ERROR_URN};
+
+/// One exception class: its name, parent, status and `scimType`.
+struct ExceptionClass {
+    name: &'static str,
+    parent: ClassEntryInfo,
+    status: u16,
+    scim_type: Option<ScimType>,
+    park: fn(&'static mut ClassEntry, ArgInfoTables),
+}
+
+const BASE: usize = 0;
+const BAD_REQUEST: usize = 1;
+const CONFLICT: usize = 15;
+const INTERNAL: usize = 20;
+const CLASS_COUNT: usize = 22;
+
+/// Every class, parents before children; the index is the class's slot in
+/// [`ENTRIES`].
+static CLASSES: [ExceptionClass; CLASS_COUNT] = [
+    class(
+        "Scim\\Exception",
+        (ce::exception, "\\Exception"),
+        500,
+        None,
+        park::<0>,
+    ),
+    class(
+        "Scim\\BadRequestException",
+        SCIM_EXCEPTION,
+        400,
+        None,
+        park::<1>,
+    ),
+    keyword(
+        "Scim\\InvalidFilterException",
+        ScimType::InvalidFilter,
+        park::<2>,
+    ),
+    keyword("Scim\\TooManyException", ScimType::TooMany, park::<3>),
+    keyword(
+        "Scim\\InvalidSyntaxException",
+        ScimType::InvalidSyntax,
+        park::<4>,
+    ),
+    keyword(
+        "Scim\\InvalidPathException",
+        ScimType::InvalidPath,
+        park::<5>,
+    ),
+    keyword("Scim\\NoTargetException", ScimType::NoTarget, park::<6>),
+    keyword(
+        "Scim\\InvalidValueException",
+        ScimType::InvalidValue,
+        park::<7>,
+    ),
+    keyword(
+        "Scim\\InvalidVersException",
+        ScimType::InvalidVers,
+        park::<8>,
+    ),
+    keyword("Scim\\SensitiveException", ScimType::Sensitive, park::<9>),
+    keyword(
+        "Scim\\MutabilityException",
+        ScimType::Mutability,
+        park::<10>,
+    ),
+    class(
+        "Scim\\UnauthorizedException",
+        SCIM_EXCEPTION,
+        401,
+        None,
+        park::<11>,
+    ),
+    class(
+        "Scim\\ForbiddenException",
+        SCIM_EXCEPTION,
+        403,
+        None,
+        park::<12>,
+    ),
+    class(
+        "Scim\\NotFoundException",
+        SCIM_EXCEPTION,
+        404,
+        None,
+        park::<13>,
+    ),
+    class(
+        "Scim\\MethodNotAllowedException",
+        SCIM_EXCEPTION,
+        405,
+        None,
+        park::<14>,
+    ),
+    class(
+        "Scim\\ConflictException",
+        SCIM_EXCEPTION,
+        409,
+        None,
+        park::<15>,
+    ),
+    class(
+        "Scim\\UniquenessException",
+        (entry::<CONFLICT>, "\\Scim\\ConflictException"),
+        409,
+        Some(ScimType::Uniqueness),
+        park::<16>,
+    ),
+    class(
+        "Scim\\PreconditionFailedException",
+        SCIM_EXCEPTION,
+        412,
+        None,
+        park::<17>,
+    ),
+    class(
+        "Scim\\PayloadTooLargeException",
+        SCIM_EXCEPTION,
+        413,
+        None,
+        park::<18>,
+    ),
+    class(
+        "Scim\\UnsupportedMediaTypeException",
+        SCIM_EXCEPTION,
+        415,
+        None,
+        park::<19>,
+    ),
+    class(
+        "Scim\\InternalException",
+        SCIM_EXCEPTION,
+        500,
+        None,
+        park::<20>,
+    ),
+    class(
+        "Scim\\NotImplementedException",
+        SCIM_EXCEPTION,
+        501,
+        None,
+        park::<21>,
+    ),
+];
+
+/// `Scim\Exception` as a parent.
+const SCIM_EXCEPTION: ClassEntryInfo = (entry::<BASE>, "\\Scim\\Exception");
+
+const fn class(
+    name: &'static str,
+    parent: ClassEntryInfo,
+    status: u16,
+    scim_type: Option<ScimType>,
+    park: fn(&'static mut ClassEntry, ArgInfoTables),
+) -> ExceptionClass {
+    ExceptionClass {
+        name,
+        parent,
+        status,
+        scim_type,
+        park,
+    }
+}
+
+/// A 400 keyword class, child of `Scim\BadRequestException`.
+const fn keyword(
+    name: &'static str,
+    kind: ScimType,
+    park: fn(&'static mut ClassEntry, ArgInfoTables),
+) -> ExceptionClass {
+    class(
+        name,
+        (entry::<BAD_REQUEST>, "\\Scim\\BadRequestException"),
+        400,
+        Some(kind),
+        park,
+    )
+}
+
+/// The registered class entries, filled at MINIT.
+static ENTRIES: [AtomicPtr<ClassEntry>; CLASS_COUNT] =
+    [const { AtomicPtr::new(ptr::null_mut()) }; CLASS_COUNT];
+
+/// Keeps the class entry of slot `I`; the engine reads the method argument
+/// tables for the life of the process, so they are leaked on purpose.
+fn park<const I: usize>(ce: &'static mut ClassEntry, arg_info: ArgInfoTables) {
+    if let Some(slot) = ENTRIES.get(I) {
+        slot.store(ce, Ordering::Release);
+    }
+    std::mem::forget(arg_info);
+}
+
+/// The class entry of slot `i`, once registered.
+fn class_entry(i: usize) -> Option<&'static ClassEntry> {
+    let ce = ENTRIES.get(i)?.load(Ordering::Acquire);
+    // SAFETY: the pointer is null or came from the `&'static mut ClassEntry`
+    // the engine handed to `park` at MINIT; the entry lives until MSHUTDOWN,
+    // after which no PHP code runs that could reach this function.
+    unsafe { ce.as_ref() }
+}
+
+/// The class entry of slot `I`, as `ClassBuilder::extends` wants a parent;
+/// `\Exception` if the slot is somehow empty.
+fn entry<const I: usize>() -> &'static ClassEntry {
+    class_entry(I).unwrap_or_else(ce::exception)
+}
+
+/// Registers every exception class. Returns 0 on success, as MINIT wants.
+pub(super) fn register_classes() -> i32 {
+    for (i, class) in CLASSES.iter().enumerate() {
+        if let Err(err) = register_class(i, class) {
+            // MINIT has no channel to PHP code yet; stderr is where the engine's
+            // own startup failures go.
+            eprintln!("scim: cannot register {}: {err}", class.name);
+            return 1;
+        }
+    }
+    0
+}
+
+fn register_class(i: usize, class: &ExceptionClass) -> ext_php_rs::error::Result<()> {
+    let status = i64::from(class.status);
+    let scim_type = class.scim_type.map(ScimType::as_str);
+    let mut builder = ClassBuilder::new(class.name)
+        .extends(class.parent)
+        .property(ClassProperty {
+            name: "status".into(),
+            flags: PropertyFlags::Protected,
+            default: Some(Box::new(move || {
+                let mut zv = Zval::new();
+                zv.set_long(status);
+                Ok(zv)
+            })),
+            docs: &["The HTTP status of the failure (RFC 7644 §3.12)."],
+            ty: Some(DataType::Long),
+            nullable: false,
+            readonly: false,
+            default_stub: Some(status.to_string()),
+        })
+        .property(ClassProperty {
+            name: "scimType".into(),
+            flags: PropertyFlags::Protected,
+            default: Some(Box::new(move || {
+                let mut zv = Zval::new();
+                match scim_type {
+                    Some(kind) => zv.set_interned_string(kind, true)?,
+                    None => zv.set_null(),
+                }
+                Ok(zv)
+            })),
+            docs: &["The `scimType` keyword of RFC 7644 §3.12, table 9, if any."],
+            ty: Some(DataType::String),
+            nullable: true,
+            readonly: false,
+            default_stub: Some(scim_type.map_or("null".into(), |k| format!("'{k}'"))),
+        })
+        .registration(class.park);
+    if i == BASE {
+        builder = builder
+            .method(
+                FunctionBuilder::new("getStatus", get_status).returns(DataType::Long, false, false),
+                MethodFlags::Public,
+            )
+            .method(
+                FunctionBuilder::new("getScimType", get_scim_type).returns(
+                    DataType::String,
+                    false,
+                    true,
+                ),
+                MethodFlags::Public,
+            )
+            .method(
+                FunctionBuilder::new("getDocument", get_document).returns(
+                    DataType::Array,
+                    false,
+                    false,
+                ),
+                MethodFlags::Public,
+            );
+    }
+    builder.register()
+}
+
+/// The status and `scimType` of `$this`, with the defaults of `Scim\Exception`
+/// where a PHP subclass stored something else in the properties.
+fn this_status(ex: &mut ExecuteData) -> (i64, Option<String>, String) {
+    let Some(this) = ex.get_self() else {
+        return (500, None, String::new());
+    };
+    let status = this.get_property::<i64>("status").unwrap_or(500);
+    let scim_type = this
+        .get_property::<Option<String>>("scimType")
+        .ok()
+        .flatten();
+    let message = this.get_property::<String>("message").unwrap_or_default();
+    (status, scim_type, message)
+}
+
+/// Throws `ArgumentCountError` and returns false when arguments were passed.
+fn takes_no_arguments(ex: &mut ExecuteData) -> bool {
+    ex.parser().parse().is_ok()
+}
+
+zend_fastcall! {
+    extern fn get_status(ex: &mut ExecuteData, retval: &mut Zval) {
+        run_handler(AssertUnwindSafe(|| {
+            if takes_no_arguments(ex) {
+                retval.set_long(this_status(ex).0);
+            }
+        }));
+    }
+}
+
+zend_fastcall! {
+    extern fn get_scim_type(ex: &mut ExecuteData, retval: &mut Zval) {
+        run_handler(AssertUnwindSafe(|| {
+            if takes_no_arguments(ex) {
+                match this_status(ex).1 {
+                    Some(kind) => {
+                        let _ = retval.set_string(&kind, false);
+                    }
+                    None => retval.set_null(),
+                }
+            }
+        }));
+    }
+}
+
+zend_fastcall! {
+    extern fn get_document(ex: &mut ExecuteData, retval: &mut Zval) {
+        run_handler(AssertUnwindSafe(|| {
+            if takes_no_arguments(ex) {
+                let (status, scim_type, detail) = this_status(ex);
+                retval.set_hashtable(super::convert::json_to_array(&document(
+                    status,
+                    scim_type.as_deref(),
+                    &detail,
+                )));
+            }
+        }));
+    }
+}
+
+/// The error document of RFC 7644 §3.12, laid out as
+/// [`ScimError::to_document`] lays it out.
+fn document(status: i64, scim_type: Option<&str>, detail: &str) -> Value {
+    let mut doc = json!({
+        "schemas": [ERROR_URN],
+        "status": status.to_string(),
+    });
+    if let (Some(kind), Some(map)) = (scim_type, doc.as_object_mut()) {
+        map.insert("scimType".into(), Value::from(kind));
+    }
+    if let Some(map) = doc.as_object_mut() {
+        map.insert("detail".into(), Value::from(detail));
+    }
+    doc
+}
+
+/// The class slot of `err`.
+fn slot_of(err: &ScimError) -> usize {
+    match err {
+        ScimError::Keyword(kind, _) => match kind {
+            ScimType::InvalidFilter => 2,
+            ScimType::TooMany => 3,
+            ScimType::InvalidSyntax => 4,
+            ScimType::InvalidPath => 5,
+            ScimType::NoTarget => 6,
+            ScimType::InvalidValue => 7,
+            ScimType::InvalidVers => 8,
+            ScimType::Sensitive => 9,
+            ScimType::Mutability => 10,
+            ScimType::Uniqueness => 16,
+        },
+        ScimError::BadRequest(_) => BAD_REQUEST,
+        ScimError::Unauthorized(_) => 11,
+        ScimError::Forbidden(_) => 12,
+        ScimError::NotFound(_) => 13,
+        ScimError::MethodNotAllowed(_) => 14,
+        ScimError::Conflict(_) => CONFLICT,
+        ScimError::PreconditionFailed(_) => 17,
+        ScimError::PayloadTooLarge(_) => 18,
+        ScimError::UnsupportedMediaType(_) => 19,
+        ScimError::Internal(_) => INTERNAL,
+        ScimError::NotImplemented(_) => 21,
+    }
+}
+
+/// The PHP exception for `err`: the `Scim\` class of its status and
+/// `scimType`, its detail as the message and its status as the code.
+#[must_use]
+pub fn to_exception(err: &ScimError) -> PhpException {
+    let ce = class_entry(slot_of(err))
+        .or_else(|| class_entry(BASE))
+        .unwrap_or_else(ce::exception);
+    // The engine takes the message as a C string; a NUL from the input would
+    // make the throw fail.
+    let message = err.detail().replace('\0', "\\0");
+    PhpException::new(message, i32::from(err.status()), ce)
+}
+
+/// Runs `f` and hands its outcome to PHP: a [`ScimError`] becomes the matching
+/// `Scim\` exception, and a panic becomes a `Scim\InternalException` (500)
+/// instead of unwinding into the engine or reaching PHP as a bare `\Error`.
+///
+/// # Errors
+///
+/// The exception to throw, as described above.
+pub fn guard<T>(f: impl FnOnce() -> crate::Result<T>) -> PhpResult<T> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(err)) => Err(to_exception(&err)),
+        Err(payload) => Err(to_exception(&ScimError::Internal(format!(
+            "the scim extension panicked: {}",
+            panic_message(payload.as_ref())
+        )))),
+    }
+}
+
+fn panic_message(payload: &(dyn Any + Send)) -> &str {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        s
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s
+    } else {
+        "non-string panic payload"
+    }
+}
