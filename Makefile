@@ -21,9 +21,9 @@ EXTENSION := $(TARGET_DIR)/release/libscim.so
 PHP_WITH_SCIM := SCIM_EXTENSION=$(EXTENSION) RUST_BACKTRACE=0 \
 	$(PHP) -d extension=$(EXTENSION) -d scim.enable_test_hooks=1
 
-.PHONY: test build setup lint rust-test php-test stub-test http-test conformance serve
+.PHONY: test build setup lint rust-test php-test stub-test http-test conformance drupal-test serve
 
-test: setup lint rust-test build php-test stub-test http-test conformance
+test: setup lint rust-test build php-test stub-test http-test conformance drupal-test
 
 # The standalone SCIM server on http://127.0.0.1:8080/scim/v2 (see scripts/serve.sh).
 serve:
@@ -56,3 +56,8 @@ http-test: build
 # The third-party conformance tools scim2-tester and scim-sanity (tests/conformance).
 conformance: build
 	SCIM_EXTENSION=$(EXTENSION) tests/conformance/run.sh
+
+# The Drupal module: unit tests always; Kernel and Functional tests where
+# DRUPAL_ROOT names a Drupal site's web root (scripts/drupal-tests.sh).
+drupal-test: build
+	PHPUNIT=$(PHPUNIT) SCIM_EXTENSION=$(EXTENSION) scripts/drupal-tests.sh
