@@ -150,12 +150,15 @@ fn array(ht: &ZendHashTable, depth: usize) -> Result<Value, Unconvertible> {
 
     // A list until a key breaks the 0, 1, 2, … sequence; then the elements
     // gathered so far move into an object under their indexes.
-    let mut list: Vec<Value> = Vec::with_capacity(ht.len());
+    let mut list: Vec<Value> = Vec::new();
     let mut map: Option<Map<String, Value>> = None;
     let mut iter = Iter::new(ht);
     while let Some((key, zv)) = iter.next_zval() {
         let key = match key.long() {
             Some(i) if map.is_none() && usize::try_from(i).is_ok_and(|i| i == list.len()) => {
+                if i == 0 {
+                    list.reserve_exact(ht.len());
+                }
                 let v = value(zv, depth + 1).map_err(|e| e.at(Segment::Index(list.len())))?;
                 list.push(v);
                 continue;

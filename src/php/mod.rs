@@ -45,6 +45,7 @@ pub fn version() -> &'static str {
 /// classes registered by the module builder after it may throw.
 fn startup(_ty: i32, module_number: i32) -> i32 {
     IniEntryDef::register(INI_ENTRIES.as_slice(), module_number);
+    testing::read_settings();
     exception::register_classes()
 }
 
