@@ -1,9 +1,16 @@
 //! A SCIM 2.0 service provider engine (RFC 7643, RFC 7644) for Drupal
 //! provisioning, built as the PHP extension `scim`.
 
+pub mod discovery;
 pub mod error;
 pub mod filter;
+pub mod list;
+pub mod mapping;
+pub mod patch;
+pub mod resource;
 pub mod schema;
+pub mod store;
+pub mod version;
 
 #[cfg(feature = "php")]
 pub mod php;

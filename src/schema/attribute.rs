@@ -279,9 +279,7 @@ impl Attribute {
 
     /// Sets the sub-attributes of a complex attribute.
     #[must_use]
-    // A builder step named after RFC 7643's "sub-attributes", not subtraction.
-    #[allow(clippy::should_implement_trait)]
-    pub fn sub(mut self, attributes: Vec<Attribute>) -> Self {
+    pub fn with_sub_attributes(mut self, attributes: Vec<Attribute>) -> Self {
         self.sub_attributes = attributes;
         self
     }

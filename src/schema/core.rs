@@ -20,12 +20,14 @@ fn text(name: &str, description: &str) -> Attribute {
 
 /// The `value`/`display`/`type`/`primary` shape of RFC 7643 §2.4, with `value` of `value_type`.
 fn multi_valued(name: &str, description: &str, value: Attribute, types: &[&str]) -> Attribute {
-    Attribute::new(name, Complex, description).multi().sub(vec![
-        value,
-        text("display", "A label for display purposes").mutability(Mutability::ReadWrite),
-        text("type", "What kind of value this is").canonical(types),
-        Attribute::new("primary", Boolean, "Whether this is the preferred value"),
-    ])
+    Attribute::new(name, Complex, description)
+        .multi()
+        .with_sub_attributes(vec![
+            value,
+            text("display", "A label for display purposes").mutability(Mutability::ReadWrite),
+            text("type", "What kind of value this is").canonical(types),
+            Attribute::new("primary", Boolean, "Whether this is the preferred value"),
+        ])
 }
 
 /// `id`, `externalId` and `meta` (RFC 7643 §3.1), shared by every resource type.
@@ -40,7 +42,7 @@ pub fn common_attributes() -> Vec<Attribute> {
         text("externalId", "The client's identifier of the resource").case_exact(),
         Attribute::new("meta", Complex, "Resource metadata")
             .mutability(Mutability::ReadOnly)
-            .sub(vec![
+            .with_sub_attributes(vec![
                 text("resourceType", "The type of the resource")
                     .case_exact()
                     .mutability(Mutability::ReadOnly),
@@ -67,17 +69,18 @@ pub fn common_attributes() -> Vec<Attribute> {
 // One table of the RFC's attributes, in its order; splitting it would hide that.
 #[allow(clippy::too_many_lines)]
 pub fn user_schema() -> Schema {
-    let name = Attribute::new("name", Complex, "The parts of the user's real name").sub(vec![
-        text("formatted", "The full name, formatted for display"),
-        text("familyName", "The family (last) name"),
-        text("givenName", "The given (first) name"),
-        text("middleName", "The middle name(s)"),
-        text("honorificPrefix", "Title before the name, such as Ms."),
-        text("honorificSuffix", "Suffix after the name, such as III"),
-    ]);
+    let name = Attribute::new("name", Complex, "The parts of the user's real name")
+        .with_sub_attributes(vec![
+            text("formatted", "The full name, formatted for display"),
+            text("familyName", "The family (last) name"),
+            text("givenName", "The given (first) name"),
+            text("middleName", "The middle name(s)"),
+            text("honorificPrefix", "Title before the name, such as Ms."),
+            text("honorificSuffix", "Suffix after the name, such as III"),
+        ]);
     let address = Attribute::new("addresses", Complex, "Physical mailing addresses")
         .multi()
-        .sub(vec![
+        .with_sub_attributes(vec![
             text("formatted", "The full address, formatted for display"),
             text("streetAddress", "House number, street and the like"),
             text("locality", "City or locality"),
@@ -90,7 +93,7 @@ pub fn user_schema() -> Schema {
     let groups = Attribute::new("groups", Complex, "Groups the user belongs to")
         .multi()
         .mutability(Mutability::ReadOnly)
-        .sub(vec![
+        .with_sub_attributes(vec![
             text("value", "The group's id").mutability(Mutability::ReadOnly),
             Attribute::new("$ref", Reference, "The group's URI")
                 .references(&["User", "Group"])
@@ -186,7 +189,7 @@ pub fn group_schema() -> Schema {
                 .uniqueness(Uniqueness::Server),
             Attribute::new("members", Complex, "The members of the group")
                 .multi()
-                .sub(vec![
+                .with_sub_attributes(vec![
                     text("value", "The member's id").mutability(Mutability::Immutable),
                     Attribute::new("$ref", Reference, "The member's URI")
                         .references(&["User", "Group"])
@@ -213,7 +216,7 @@ pub fn enterprise_user_schema() -> Schema {
             text("organization", "The organization"),
             text("division", "The division"),
             text("department", "The department"),
-            Attribute::new("manager", Complex, "The user's manager").sub(vec![
+            Attribute::new("manager", Complex, "The user's manager").with_sub_attributes(vec![
                 text("value", "The manager's id"),
                 Attribute::new("$ref", Reference, "The manager's URI").references(&["User"]),
                 text("displayName", "The manager's display name").mutability(Mutability::ReadOnly),

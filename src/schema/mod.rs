@@ -3,6 +3,7 @@
 
 pub mod attribute;
 pub mod core;
+pub mod parse;
 
 pub use self::core::{ENTERPRISE_USER_URN, GROUP_URN, USER_URN};
 pub use attribute::{AttrType, Attribute, Mutability, Returned, Uniqueness};

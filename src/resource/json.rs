@@ -1,0 +1,139 @@
+//! Bounded reading of request bodies: size, UTF-8, nesting depth and JSON
+//! syntax are checked in that order, each with its own error.
+
+use crate::{Result, ScimError};
+use serde_json::Value;
+
+/// Limits on a request body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// The largest body accepted, in bytes; a larger one is refused with 413.
+    pub max_body_bytes: usize,
+    /// The deepest nesting of arrays and objects accepted; the top-level
+    /// object is depth 1, so `{"emails":[{}]}` has depth 3.
+    pub max_depth: usize,
+}
+
+impl Default for Limits {
+    /// 1 MiB and 32 levels: room for a group of several thousand members, and
+    /// far more nesting than any SCIM schema has.
+    fn default() -> Self {
+        Self {
+            max_body_bytes: 1 << 20,
+            max_depth: 32,
+        }
+    }
+}
+
+/// Reads a request body as a JSON object (RFC 7644 §3.1: every SCIM request
+/// body is one).
+///
+/// The depth is checked on the raw bytes before `serde_json` parses them, so
+/// a body nested thousands deep is refused without recursion. A leading UTF-8
+/// byte order mark is skipped (RFC 8259 §8.1 lets parsers ignore it).
+///
+/// # Errors
+/// [`ScimError::PayloadTooLarge`] over `limits.max_body_bytes`; `invalidSyntax`
+/// for an empty body, invalid UTF-8 (with the byte offset), nesting deeper
+/// than `limits.max_depth` (with the byte offset), malformed JSON (with line
+/// and column) and a top level that is not an object.
+pub fn parse_json(body: &[u8], limits: &Limits) -> Result<Value> {
+    if body.len() > limits.max_body_bytes {
+        return Err(ScimError::PayloadTooLarge(format!(
+            "request body is {} bytes, more than the limit of {} bytes",
+            body.len(),
+            limits.max_body_bytes
+        )));
+    }
+    let text = std::str::from_utf8(body).map_err(|e| {
+        ScimError::invalid_syntax(format!(
+            "request body is not valid UTF-8 at byte {}",
+            e.valid_up_to()
+        ))
+    })?;
+    let (text, skipped) = match text.strip_prefix('\u{feff}') {
+        Some(rest) => (rest, '\u{feff}'.len_utf8()),
+        None => (text, 0),
+    };
+    if text
+        .bytes()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    {
+        return Err(ScimError::invalid_syntax("request body is empty"));
+    }
+    check_depth(text.as_bytes(), limits.max_depth, skipped)?;
+
+    let value: Value = serde_json::from_str(text).map_err(|e| syntax_error(&e))?;
+    if value.is_object() {
+        Ok(value)
+    } else {
+        Err(ScimError::invalid_syntax(format!(
+            "request body must be a JSON object, got {}",
+            super::format::kind(&value)
+        )))
+    }
+}
+
+/// Refuses nesting deeper than `max`, scanning bytes without recursion.
+/// Brackets inside strings do not count. `base` is added to reported offsets.
+fn check_depth(bytes: &[u8], max: usize, base: usize) -> Result<()> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, &b) in bytes.iter().enumerate() {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'{' | b'[' => {
+                depth += 1;
+                if depth > max {
+                    return Err(ScimError::invalid_syntax(format!(
+                        "request body nests deeper than {max} levels at byte {}",
+                        base + i
+                    )));
+                }
+            }
+            b'}' | b']' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// `serde_json`'s message, with its position moved to the front.
+fn syntax_error(err: &serde_json::Error) -> ScimError {
+    let message = err.to_string();
+    let suffix = format!(" at line {} column {}", err.line(), err.column());
+    match message.strip_suffix(&suffix) {
+        Some(what) => ScimError::invalid_syntax(format!(
+            "request body is not valid JSON at line {}, column {}: {what}",
+            err.line(),
+            err.column()
+        )),
+        None => ScimError::invalid_syntax(format!("request body is not valid JSON: {message}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn brackets_inside_strings_do_not_nest() {
+        let limits = Limits {
+            max_depth: 2,
+            ..Limits::default()
+        };
+        let body = br#"{"a": "[[[{{{\"[[", "b": ["x"]}"#;
+        assert!(parse_json(body, &limits).is_ok());
+    }
+}
