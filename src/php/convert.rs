@@ -109,6 +109,29 @@ pub fn zval_to_json(zv: &Zval) -> Result<Value> {
     value(zv, 0).map_err(Unconvertible::into_error)
 }
 
+/// Converts a PHP array to JSON: an array or an object, as its keys say.
+///
+/// # Errors
+///
+/// As [`zval_to_json`].
+pub fn array_to_json(ht: &ZendHashTable) -> Result<Value> {
+    array(ht, 0).map_err(Unconvertible::into_error)
+}
+
+/// Converts a PHP array that stands for a JSON object (a resource, a
+/// request body, a configuration): as [`array_to_json`], except that the
+/// empty array is the empty object, which `json_encode` cannot tell apart.
+///
+/// # Errors
+///
+/// As [`zval_to_json`].
+pub fn object_to_json(ht: &ZendHashTable) -> Result<Value> {
+    match array_to_json(ht)? {
+        Value::Array(list) if list.is_empty() => Ok(Value::Object(Map::new())),
+        other => Ok(other),
+    }
+}
+
 fn value(zv: &Zval, depth: usize) -> Result<Value, Unconvertible> {
     let zv = zv.dereference();
     let zv = if zv.is_indirect() {

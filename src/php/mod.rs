@@ -8,10 +8,17 @@
 // `#[php_function]`, `#[php_class]` and `#[php_impl]` expand to items without
 // docs and take arguments by value the way PHP hands them over.
 #![allow(missing_docs, clippy::needless_pass_by_value)]
+// ext-php-rs names PHP parameters after the Rust ones; PHP's are camelCase.
+#![allow(non_snake_case)]
 
 mod convert;
 mod discovery;
 mod exception;
+mod filter;
+mod list;
+mod mapping;
+mod patch;
+mod resource;
 mod testing;
 
 use ext_php_rs::flags::IniEntryPermission;
@@ -57,5 +64,12 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .function(wrap_function!(version))
         .class::<discovery::Schemas>()
         .class::<discovery::ResourceTypes>()
+        .class::<discovery::Discovery>()
+        .class::<resource::Resource>()
+        .class::<resource::PhpVersion>()
+        .class::<filter::PhpFilter>()
+        .class::<patch::Patch>()
+        .class::<list::Query>()
+        .class::<mapping::PhpMapping>()
         .class::<testing::Testing>()
 }
