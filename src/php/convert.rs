@@ -132,6 +132,33 @@ pub fn object_to_json(ht: &ZendHashTable) -> Result<Value> {
     }
 }
 
+/// Converts the members of a PHP array standing for a JSON object whose keys
+/// equal one of `keys` without regard to case; the others are skipped
+/// unread. For readers that look at a few top-level members of a large
+/// resource, such as a mapping.
+///
+/// # Errors
+///
+/// As [`zval_to_json`], for the members converted.
+pub fn members_to_json(ht: &ZendHashTable, keys: &[String]) -> Result<Value> {
+    let mut map = Map::with_capacity(keys.len());
+    let mut iter = Iter::new(ht);
+    while let Some((key, zv)) = iter.next_zval() {
+        let Some(name) = key.zend_str() else {
+            continue;
+        };
+        let wanted = keys
+            .iter()
+            .any(|k| k.as_bytes().eq_ignore_ascii_case(name.as_bytes()));
+        if wanted {
+            let name = key_string(&key).map_err(Unconvertible::into_error)?;
+            let v = value(zv, 1).map_err(|e| e.at(Segment::Key(name.clone())).into_error())?;
+            map.insert(name, v);
+        }
+    }
+    Ok(Value::Object(map))
+}
+
 fn value(zv: &Zval, depth: usize) -> Result<Value, Unconvertible> {
     let zv = zv.dereference();
     let zv = if zv.is_indirect() {

@@ -7,7 +7,7 @@ use ext_php_rs::prelude::*;
 use ext_php_rs::types::ZendHashTable;
 use serde_json::{Map, Value};
 
-use super::convert::{array_to_json, json_to_array, object_to_json};
+use super::convert::{array_to_json, json_to_array, members_to_json, object_to_json};
 use super::exception::guard;
 use crate::mapping::{AccountFields, GroupRef, Mapping, ResourceMeta};
 use crate::{Result, ScimError};
@@ -64,6 +64,40 @@ fn strings(values: &Value, what: &str) -> Result<Vec<String>> {
 #[php(flags = ClassFlags::Final)]
 pub struct PhpMapping {
     mapping: Mapping,
+    /// The top-level members of a User the rules read (attribute names and
+    /// extension URNs), so that only those cross from PHP.
+    reads: Vec<String>,
+}
+
+impl PhpMapping {
+    fn new(mapping: Mapping) -> Self {
+        let reads = top_level_reads(&mapping);
+        Self { mapping, reads }
+    }
+
+    /// The members of `user` the rules read, as JSON.
+    fn user(&self, user: &ZendHashTable) -> Result<Value> {
+        members_to_json(user, &self.reads)
+    }
+}
+
+/// The top-level members a rule of `mapping` may read: for each rule path
+/// `[urn:]name[...]`, the extension URN when it is qualified by one, else
+/// the attribute name (both, when qualified, since a core-URN-qualified path
+/// reads the attribute itself).
+fn top_level_reads(mapping: &Mapping) -> Vec<String> {
+    let mut reads: Vec<String> = Vec::new();
+    for rule in &mapping.config().rules {
+        let Ok(path) = crate::filter::parse_path(&rule.scim) else {
+            continue;
+        };
+        for name in path.uri.into_iter().chain(std::iter::once(path.name)) {
+            if !reads.iter().any(|r| r.eq_ignore_ascii_case(&name)) {
+                reads.push(name);
+            }
+        }
+    }
+    reads
 }
 
 #[php_impl]
@@ -72,20 +106,14 @@ impl PhpMapping {
     /// (`rules`, `sync_password`, `role_map`, `allowed_roles`), as Drupal
     /// config stores it.
     pub fn __construct(config: &ZendHashTable) -> PhpResult<Self> {
-        guard(|| {
-            Ok(Self {
-                mapping: Mapping::from_json(&object_to_json(config)?)?,
-            })
-        })
+        guard(|| Ok(Self::new(Mapping::from_json(&object_to_json(config)?)?)))
     }
 
     /// The mapping a Drupal site starts with: userName, the primary email,
     /// active as status, externalId, and the password only with
     /// `sync_password`; no role map.
     pub fn drupal_default() -> Self {
-        Self {
-            mapping: Mapping::drupal_default(),
-        }
+        Self::new(Mapping::drupal_default())
     }
 
     /// The rules of `drupalDefault()`.
@@ -106,7 +134,7 @@ impl PhpMapping {
     /// The account fields a canonical SCIM User sets, for a create.
     pub fn to_account(&self, user: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
         guard(|| {
-            let fields = self.mapping.to_account(&object_to_json(user)?)?;
+            let fields = self.mapping.to_account(&self.user(user)?)?;
             Ok(json_to_array(&Value::Object(fields)))
         })
     }
@@ -122,7 +150,7 @@ impl PhpMapping {
         guard(|| {
             let changes = self
                 .mapping
-                .changes(&object_to_json(before)?, &object_to_json(after)?)?;
+                .changes(&self.user(before)?, &self.user(after)?)?;
             Ok(json_to_array(&Value::Object(changes.fields)))
         })
     }

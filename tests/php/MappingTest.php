@@ -75,6 +75,26 @@ final class MappingTest extends ScimTestCase {
     $this->assertFalse($mapping->isAllowedRole('administrator'));
   }
 
+  public function testRulesReadQualifiedAndExtensionAttributes(): void {
+    $mapping = new Mapping(['rules' => [
+      ['scim' => 'urn:ietf:params:scim:schemas:core:2.0:User:userName', 'field' => 'name'],
+      ['scim' => 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', 'field' => 'field_department'],
+      ['scim' => 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager.value', 'field' => 'field_manager'],
+      ['scim' => 'emails[type eq "work"].value', 'field' => 'mail'],
+    ]]);
+    $user = Resource::validateJson(file_get_contents(__DIR__ . '/../fixtures/rfc7643-8.3-enterprise-user.json'));
+    $this->assertSame([
+      'name' => 'bjensen@example.com',
+      'field_department' => 'Tour Operations',
+      'field_manager' => '26118915-6090-4610-87e4-49d8ca9f808d',
+      'mail' => 'bjensen@example.com',
+    ], $mapping->toAccount($user));
+    $this->assertSame(['name' => 'x'], $mapping->toAccount(['USERNAME' => 'x', 'title' => NAN]));
+    $after = $user;
+    $after['urn:ietf:params:scim:schemas:extension:enterprise:2.0:User']['department'] = 'Rides';
+    $this->assertSame(['field_department' => 'Rides'], $mapping->changes($user, $after));
+  }
+
   public function testErrors(): void {
     $this->assertScimError(fn() => new Mapping(['rules' => [['scim' => 'nope', 'field' => 'x']]]), \Scim\InvalidValueException::class, 400, 'invalidValue');
     $this->assertScimError(fn() => new Mapping(['rules' => [['scim' => 'userName', 'field' => 'uid']]]), \Scim\InvalidValueException::class, 400, 'invalidValue');
