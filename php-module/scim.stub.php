@@ -21,6 +21,20 @@ namespace Scim {
   function version(): string {}
 
   /**
+   * Validates a resource and returns its canonical form.
+   *
+   * The same as Resource::validate() for an array and Resource::validateJson()
+   * for a JSON string.
+   *
+   * @param array|string $resource
+   *   The resource as an array, or its JSON text.
+   *
+   * @throws \Scim\Exception
+   *   See Resource::validate().
+   */
+  function validate(mixed $resource, string $type = 'User', ?array $existing = NULL, bool $strict = TRUE): array {}
+
+  /**
    * A SCIM failure, as RFC 7644 section 3.12 reports it.
    *
    * Every error of the extension is thrown as a subclass chosen by HTTP

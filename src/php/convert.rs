@@ -188,8 +188,30 @@ fn value(zv: &Zval, depth: usize) -> Result<Value, Unconvertible> {
     } else {
         Err(Unconvertible::new(Problem::NoJsonForm(format!(
             "a value of type {}",
-            zv.get_type()
+            type_name(zv)
         ))))
+    }
+}
+
+/// The type of `zv` as PHP's `get_debug_type()` names scalars and arrays.
+pub fn type_name(zv: &Zval) -> String {
+    let zv = zv.dereference();
+    if zv.is_null() {
+        "null".into()
+    } else if zv.is_bool() {
+        "bool".into()
+    } else if zv.is_long() {
+        "int".into()
+    } else if zv.is_double() {
+        "float".into()
+    } else if zv.is_string() {
+        "string".into()
+    } else if zv.is_array() {
+        "array".into()
+    } else if let Some(obj) = zv.object() {
+        obj.get_class_name().unwrap_or_else(|_| "object".into())
+    } else {
+        zv.get_type().to_string().to_ascii_lowercase()
     }
 }
 

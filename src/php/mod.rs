@@ -21,8 +21,10 @@ mod patch;
 mod resource;
 mod testing;
 
+use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::IniEntryPermission;
 use ext_php_rs::prelude::*;
+use ext_php_rs::types::{ZendHashTable, Zval};
 use ext_php_rs::zend::{IniEntryDef, IniEntryDefs};
 
 /// The ini settings of the extension, with their defaults.
@@ -48,6 +50,20 @@ pub fn version() -> &'static str {
     VERSION
 }
 
+/// Validates a resource, given as an array or as a JSON string, and returns
+/// its canonical form: `Scim\Resource::validate()` or `validateJson()`.
+#[php_function]
+#[php(name = "Scim\\validate")]
+#[php(defaults(r#type = "\"User\"", strict = true), optional = "r#type")]
+pub fn validate(
+    resource: &Zval,
+    r#type: &str,
+    existing: Option<&ZendHashTable>,
+    strict: bool,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    resource::validate_any(resource, r#type, existing, strict)
+}
+
 /// MINIT: registers the ini settings and the exception classes, which the
 /// classes registered by the module builder after it may throw.
 fn startup(_ty: i32, module_number: i32) -> i32 {
@@ -62,6 +78,7 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     module
         .constant(wrap_constant!(VERSION))
         .function(wrap_function!(version))
+        .function(wrap_function!(validate))
         .class::<discovery::Schemas>()
         .class::<discovery::ResourceTypes>()
         .class::<discovery::Discovery>()

@@ -6,10 +6,10 @@ use ext_php_rs::binary_slice::BinarySlice;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
-use ext_php_rs::types::ZendHashTable;
+use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::Value;
 
-use super::convert::{json_to_array, object_to_json};
+use super::convert::{self, json_to_array, object_to_json};
 use super::exception::guard;
 use crate::resource::{parse_json, validate_with, Limits, Mode, Options};
 use crate::schema::{Registry, ResourceType};
@@ -92,6 +92,29 @@ impl Resource {
             validate_value(&input, r#type, existing, strict)
         })
     }
+}
+
+/// `Scim\validate()`: validates an array, or a JSON string read within the
+/// default limits.
+pub(super) fn validate_any(
+    resource: &Zval,
+    type_name: &str,
+    existing: Option<&ZendHashTable>,
+    strict: bool,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    guard(|| {
+        let input = if let Some(json) = resource.zend_str() {
+            parse_json(json.as_bytes(), &Limits::default())?
+        } else if let Some(array) = resource.array() {
+            object_to_json(array)?
+        } else {
+            return Err(ScimError::invalid_syntax(format!(
+                "resource must be an array or a JSON string, got {}",
+                convert::type_name(resource)
+            )));
+        };
+        validate_value(&input, type_name, existing, strict)
+    })
 }
 
 /// `Scim\Version`.

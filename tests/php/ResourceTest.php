@@ -61,6 +61,15 @@ final class ResourceTest extends ScimTestCase {
     $this->assertScimError(fn() => Resource::validateJson('{"userName":"x"}', 'Device'), \Scim\NotFoundException::class, 404, NULL, 'resource type "Device" not found');
   }
 
+  public function testValidateFunctionTakesAnArrayOrJson(): void {
+    $json = $this->fixture('rfc7643-8.1-minimal-user.json');
+    $this->assertSame(Resource::validateJson($json), \Scim\validate($json));
+    $this->assertSame(Resource::validate(json_decode($json, TRUE)), \Scim\validate(json_decode($json, TRUE), 'User'));
+    $this->assertSame(['schemas' => ['urn:ietf:params:scim:schemas:core:2.0:User'], 'userName' => 'x'], \Scim\validate(['userName' => 'x', 'foo' => 1], strict: FALSE));
+    $this->assertScimError(fn() => \Scim\validate(5), \Scim\InvalidSyntaxException::class, 400, 'invalidSyntax', 'resource must be an array or a JSON string, got int');
+    $this->assertScimError(fn() => \Scim\validate('{"userName":"x"}', 'Device'), \Scim\NotFoundException::class, 404, NULL);
+  }
+
   public function testLenientValidationDropsUnknownAttributes(): void {
     $this->assertSame(['schemas' => ['urn:ietf:params:scim:schemas:core:2.0:User'], 'userName' => 'x'], Resource::validate(['userName' => 'x', 'foo' => 1], 'User', NULL, FALSE));
     $this->assertSame(['schemas' => ['urn:ietf:params:scim:schemas:core:2.0:User'], 'userName' => 'x'], Resource::validateJson('{"userName":"x","foo":1}', strict: FALSE));
