@@ -330,43 +330,46 @@ fn takes_no_arguments(ex: &mut ExecuteData) -> bool {
     ex.parser().parse().is_ok()
 }
 
+/// Runs the body of a method of `Scim\Exception` the way [`guard`] runs
+/// the rest: a panic becomes a thrown `Scim\InternalException`.
+fn method(ex: &mut ExecuteData, retval: &mut Zval, body: fn(&mut ExecuteData, &mut Zval)) {
+    run_handler(AssertUnwindSafe(|| {
+        if !takes_no_arguments(ex) {
+            return;
+        }
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| body(ex, retval))) {
+            to_exception(&panicked(payload.as_ref())).throw();
+        }
+    }));
+}
+
 zend_fastcall! {
     extern fn get_status(ex: &mut ExecuteData, retval: &mut Zval) {
-        run_handler(AssertUnwindSafe(|| {
-            if takes_no_arguments(ex) {
-                retval.set_long(this_status(ex).0);
-            }
-        }));
+        method(ex, retval, |ex, retval| retval.set_long(this_status(ex).0));
     }
 }
 
 zend_fastcall! {
     extern fn get_scim_type(ex: &mut ExecuteData, retval: &mut Zval) {
-        run_handler(AssertUnwindSafe(|| {
-            if takes_no_arguments(ex) {
-                match this_status(ex).1 {
-                    Some(kind) => {
-                        let _ = retval.set_string(&kind, false);
-                    }
-                    None => retval.set_null(),
-                }
+        method(ex, retval, |ex, retval| match this_status(ex).1 {
+            Some(kind) => {
+                let _ = retval.set_string(&kind, false);
             }
-        }));
+            None => retval.set_null(),
+        });
     }
 }
 
 zend_fastcall! {
     extern fn get_document(ex: &mut ExecuteData, retval: &mut Zval) {
-        run_handler(AssertUnwindSafe(|| {
-            if takes_no_arguments(ex) {
-                let (status, scim_type, detail) = this_status(ex);
-                retval.set_hashtable(super::convert::json_to_array(&document(
-                    status,
-                    scim_type.as_deref(),
-                    &detail,
-                )));
-            }
-        }));
+        method(ex, retval, |ex, retval| {
+            let (status, scim_type, detail) = this_status(ex);
+            retval.set_hashtable(super::convert::json_to_array(&document(
+                status,
+                scim_type.as_deref(),
+                &detail,
+            )));
+        });
     }
 }
 
@@ -439,11 +442,16 @@ pub fn guard<T>(f: impl FnOnce() -> crate::Result<T>) -> PhpResult<T> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(err)) => Err(to_exception(&err)),
-        Err(payload) => Err(to_exception(&ScimError::Internal(format!(
-            "the scim extension panicked: {}",
-            panic_message(payload.as_ref())
-        )))),
+        Err(payload) => Err(to_exception(&panicked(payload.as_ref()))),
     }
+}
+
+/// The 500 a caught panic becomes.
+fn panicked(payload: &(dyn Any + Send)) -> ScimError {
+    ScimError::Internal(format!(
+        "the scim extension panicked: {}",
+        panic_message(payload)
+    ))
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> &str {

@@ -87,8 +87,8 @@ impl PhpFilter {
 
     /// The filter as text that parses to the same tree, in canonical spelling.
     #[php(name = "__toString")]
-    pub fn text(&self) -> String {
-        self.filter.to_string()
+    pub fn text(&self) -> PhpResult<String> {
+        guard(|| Ok(self.filter.to_string()))
     }
 }
 

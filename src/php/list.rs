@@ -142,36 +142,38 @@ impl Query {
     }
 
     /// The resource type's name, such as `User`.
-    pub fn get_type(&self) -> String {
-        self.rt.name.clone()
+    pub fn get_type(&self) -> PhpResult<String> {
+        guard(|| Ok(self.rt.name.clone()))
     }
 
     /// The filter, parsed and checked against the resource type, or null.
-    pub fn get_filter(&self) -> Option<PhpFilter> {
-        self.filter.clone().map(|filter| PhpFilter { filter })
+    pub fn get_filter(&self) -> PhpResult<Option<PhpFilter>> {
+        guard(|| Ok(self.filter.clone().map(|filter| PhpFilter { filter })))
     }
 
     /// The 1-based index of the first resource of the page.
-    pub fn get_start_index(&self) -> i64 {
-        i64::try_from(self.request.paging.start_index).unwrap_or(i64::MAX)
+    pub fn get_start_index(&self) -> PhpResult<i64> {
+        guard(|| Ok(i64::try_from(self.request.paging.start_index).unwrap_or(i64::MAX)))
     }
 
     /// How many resources the page holds at most, after the server's limit.
-    pub fn get_count(&self) -> i64 {
-        i64::try_from(self.request.paging.count).unwrap_or(i64::MAX)
+    pub fn get_count(&self) -> PhpResult<i64> {
+        guard(|| Ok(i64::try_from(self.request.paging.count).unwrap_or(i64::MAX)))
     }
 
     /// The `sortBy` attribute as sent, or null.
-    pub fn get_sort_by(&self) -> Option<String> {
-        self.sort_by.clone()
+    pub fn get_sort_by(&self) -> PhpResult<Option<String>> {
+        guard(|| Ok(self.sort_by.clone()))
     }
 
     /// `ascending` or `descending`.
-    pub fn get_sort_order(&self) -> &'static str {
-        match self.sort_order {
-            SortOrder::Ascending => "ascending",
-            SortOrder::Descending => "descending",
-        }
+    pub fn get_sort_order(&self) -> PhpResult<&'static str> {
+        guard(|| {
+            Ok(match self.sort_order {
+                SortOrder::Ascending => "ascending",
+                SortOrder::Descending => "descending",
+            })
+        })
     }
 
     /// Whether `resource`, a canonical resource, matches the filter; true

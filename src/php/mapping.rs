@@ -112,8 +112,8 @@ impl PhpMapping {
     /// The mapping a Drupal site starts with: userName, the primary email,
     /// active as status, externalId, and the password only with
     /// `sync_password`; no role map.
-    pub fn drupal_default() -> Self {
-        Self::new(Mapping::drupal_default())
+    pub fn drupal_default() -> PhpResult<Self> {
+        guard(|| Ok(Self::new(Mapping::drupal_default())))
     }
 
     /// The rules of `drupalDefault()`.
@@ -220,8 +220,8 @@ impl PhpMapping {
     }
 
     /// Whether SCIM may grant or take away `role`.
-    pub fn is_allowed_role(&self, role: &str) -> bool {
-        self.mapping.is_allowed_role(role)
+    pub fn is_allowed_role(&self, role: &str) -> PhpResult<bool> {
+        guard(|| Ok(self.mapping.is_allowed_role(role)))
     }
 }
 

@@ -45,9 +45,8 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The version of the extension, as `Scim\VERSION` and `phpversion('scim')` give it.
 #[php_function]
 #[php(name = "Scim\\version")]
-#[must_use]
-pub fn version() -> &'static str {
-    VERSION
+pub fn version() -> PhpResult<&'static str> {
+    exception::guard(|| Ok(VERSION))
 }
 
 /// Validates a resource, given as an array or as a JSON string, and returns
