@@ -435,6 +435,9 @@ namespace Scim {
 
   /**
    * A parsed filter (RFC 7644 section 3.4.2.2).
+   *
+   * Immutable and neither clonable nor serializable, like every object of
+   * the extension: keep the text ((string) $filter) to store or compare.
    */
   final class Filter {
 
