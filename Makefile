@@ -21,9 +21,13 @@ EXTENSION := $(TARGET_DIR)/release/libscim.so
 PHP_WITH_SCIM := SCIM_EXTENSION=$(EXTENSION) RUST_BACKTRACE=0 \
 	$(PHP) -d extension=$(EXTENSION) -d scim.enable_test_hooks=1
 
-.PHONY: test build setup lint rust-test php-test stub-test
+.PHONY: test build setup lint rust-test php-test stub-test http-test conformance serve
 
-test: setup lint rust-test build php-test stub-test
+test: setup lint rust-test build php-test stub-test http-test conformance
+
+# The standalone SCIM server on http://127.0.0.1:8080/scim/v2 (see scripts/serve.sh).
+serve:
+	@scripts/serve.sh
 
 setup:
 	@scripts/setup.sh
@@ -44,3 +48,11 @@ php-test: build
 
 stub-test: build
 	SCIM_EXTENSION=$(EXTENSION) $(PHP) tests/php/stubs_test.php
+
+# The black-box HTTP suite against the standalone server (tests/http).
+http-test: build
+	SCIM_EXTENSION=$(EXTENSION) tests/http/run.sh
+
+# The third-party conformance tools scim2-tester and scim-sanity (tests/conformance).
+conformance: build
+	SCIM_EXTENSION=$(EXTENSION) tests/conformance/run.sh

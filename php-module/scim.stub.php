@@ -692,6 +692,52 @@ namespace Scim {
   }
 
   /**
+   * The whole SCIM service provider over the embedded SQLite store, behind
+   * one handle() call. A process keeps one server per set of options, so a
+   * PHP worker opens its database once.
+   */
+  final class Server {
+
+    /**
+     * Opens, or reuses within this process, a server for the options.
+     *
+     * @param array $options
+     *   "base_url" (required; meta.location starts with it), "database"
+     *   (required; the SQLite file, created when missing), "tokens" (label =>
+     *   SHA-256 hex digest of the bearer token), "public_discovery" (bool),
+     *   "keep_password" (bool), "reject_unknown_attributes" (bool, default
+     *   TRUE), "max_page_size" (int), "max_body_bytes" (int).
+     *
+     * @throws \Scim\InvalidValueException
+     *   For an unknown or malformed option.
+     */
+    public function __construct(array $options) {}
+
+    /**
+     * Answers one HTTP request; never throws for a bad request.
+     *
+     * @param string $method
+     *   The HTTP method.
+     * @param string $path
+     *   The path below the base URL, such as "/Users/2819c223".
+     * @param string|null $query
+     *   The raw query string, without "?".
+     * @param array|null $headers
+     *   Name => value (or list of values).
+     * @param string|null $body
+     *   The request body.
+     *
+     * @return array
+     *   "status" (int), "headers" (name => value), "body" (string or NULL:
+     *   a SCIM document, an error document on failure) and "event" (what
+     *   happened, for the caller's log: "operation", "resource_type",
+     *   "resource_id", "token_label", "scim_type", "detail").
+     */
+    public function handle(string $method, string $path, ?string $query = NULL, ?array $headers = NULL, ?string $body = NULL): array {}
+
+  }
+
+  /**
    * Hooks that test the extension itself. Each throws ForbiddenException
    * unless php.ini sets scim.enable_test_hooks=1.
    */

@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   php8.2-cli php8.2-dev php8.2-sqlite3 php8.2-mbstring php8.2-xml
-  libclang-dev clang sqlite3 phpunit
+  libclang-dev clang sqlite3 phpunit python3 python3-venv
 )
 
 missing=()

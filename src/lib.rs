@@ -9,6 +9,7 @@ pub mod mapping;
 pub mod patch;
 pub mod resource;
 pub mod schema;
+pub mod server;
 pub mod store;
 pub mod version;
 

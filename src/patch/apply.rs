@@ -237,10 +237,14 @@ impl<'r> Patcher<'r> {
         attributes: &Map<String, Value>,
     ) -> Result<()> {
         for (key, value) in attributes {
+            // `schemas` is the server's to keep in step. Inside an extension's
+            // object it is a tolerance: scim2-models-based clients (the
+            // scim2-tester suite among them) serialize extension objects with
+            // a `schemas` member of their own.
+            if key.eq_ignore_ascii_case("schemas") {
+                continue;
+            }
             if ext.is_none() {
-                if key.eq_ignore_ascii_case("schemas") {
-                    continue;
-                }
                 if let Some(urn) = self.registry.extension_urn(self.rt, key) {
                     self.extension(op, urn, Some(value))?;
                     continue;

@@ -19,6 +19,7 @@ mod list;
 mod mapping;
 mod patch;
 mod resource;
+mod server;
 mod testing;
 
 use ext_php_rs::boxed::ZBox;
@@ -87,5 +88,6 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
         .class::<patch::Patch>()
         .class::<list::Query>()
         .class::<mapping::PhpMapping>()
+        .class::<server::Server>()
         .class::<testing::Testing>()
 }

@@ -399,11 +399,6 @@ fn put(
         return Ok(());
     }
     let path = parent.attr(&attr.name);
-    if out.contains_key(&attr.name) {
-        return Err(ScimError::invalid_syntax(format!(
-            "attribute \"{path}\" is given more than once"
-        )));
-    }
     let old = existing
         .and_then(|m| m.get(&attr.name))
         .filter(|v| !v.is_null());
@@ -419,7 +414,12 @@ fn put(
             }
         }
     }
-    out.insert(attr.name.clone(), new);
+    // Two input names meet here only when they differ in case alone.
+    if out.insert(attr.name.clone(), new).is_some() {
+        return Err(ScimError::invalid_syntax(format!(
+            "attribute \"{path}\" is given more than once"
+        )));
+    }
     Ok(())
 }
 
@@ -462,6 +462,7 @@ fn multi_value(
         other => return Ok(one_value(attr, other, None, path, cx)?.map(|v| Value::Array(vec![v]))),
     };
     let mut values = Vec::with_capacity(items.len());
+    let check_primary = attr.sub_attribute("primary").is_some();
     let mut has_primary = false;
     for (i, item) in items.iter().enumerate() {
         let at = path.index(i);
@@ -471,7 +472,7 @@ fn multi_value(
         let Some(value) = one_value(attr, item, None, &at, cx)? else {
             continue;
         };
-        if value.get("primary") == Some(&Value::Bool(true)) {
+        if check_primary && value.get("primary") == Some(&Value::Bool(true)) {
             if has_primary {
                 return Err(ScimError::invalid_value(format!(
                     "attribute \"{path}\" has more than one primary value"
@@ -567,7 +568,7 @@ fn complex_value(
     cx: &Context<'_>,
 ) -> Result<Option<Value>> {
     let old = old.and_then(Value::as_object);
-    let mut out = Map::new();
+    let mut out = Map::with_capacity(obj.len());
     for (key, value) in obj {
         match attr.sub_attribute(key) {
             Some(sub) => put(&mut out, sub, value, old, path, cx)?,

@@ -1,0 +1,246 @@
+//! `Scim\Server`: the whole SCIM service provider behind one `handle()` call,
+//! over the embedded SQLite store. A process keeps one server per set of
+//! options, so a PHP worker opens its database once, not once per request.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::rc::Rc;
+
+use ext_php_rs::binary_slice::BinarySlice;
+use ext_php_rs::boxed::ZBox;
+use ext_php_rs::flags::ClassFlags;
+use ext_php_rs::prelude::*;
+use ext_php_rs::types::array::Iter;
+use ext_php_rs::types::{ZendHashTable, Zval};
+use serde_json::{Map, Value};
+
+use super::convert::{json_to_array, object_to_json};
+use super::exception::guard;
+use crate::error::{Result, ScimError};
+use crate::server::{Config, Request, Response, Server as Core};
+use crate::store::SqliteStore;
+
+thread_local! {
+    /// Servers by their options' JSON text. PHP runs one request at a time
+    /// per thread, so a thread-local cache needs no locking.
+    static SERVERS: RefCell<HashMap<String, Rc<Core<SqliteStore>>>> = RefCell::new(HashMap::new());
+}
+
+/// `Scim\Server`: `new Scim\Server($options)` then `$server->handle(...)`.
+#[php_class]
+#[php(name = "Scim\\Server")]
+#[php(flags = ClassFlags::Final)]
+pub struct Server {
+    inner: Rc<Core<SqliteStore>>,
+}
+
+fn option<'a>(options: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    options.get(name).filter(|v| !v.is_null())
+}
+
+fn invalid(detail: String) -> ScimError {
+    ScimError::invalid_value(detail)
+}
+
+fn bool_option(options: &Map<String, Value>, name: &str, default: bool) -> Result<bool> {
+    match option(options, name) {
+        None => Ok(default),
+        Some(Value::Bool(b)) => Ok(*b),
+        Some(_) => Err(invalid(format!("option \"{name}\" must be a boolean"))),
+    }
+}
+
+fn size_option(options: &Map<String, Value>, name: &str, default: usize) -> Result<usize> {
+    match option(options, name) {
+        None => Ok(default),
+        Some(v) => v
+            .as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .filter(|n| *n > 0)
+            .ok_or_else(|| invalid(format!("option \"{name}\" must be a positive integer"))),
+    }
+}
+
+/// Builds a server from the options array documented on `Scim\Server`.
+fn build(options: &Map<String, Value>) -> Result<Core<SqliteStore>> {
+    for key in options.keys() {
+        if !KNOWN_OPTIONS.contains(&key.as_str()) {
+            return Err(invalid(format!("unknown option \"{key}\"")));
+        }
+    }
+    let base_url = option(options, "base_url")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| invalid("option \"base_url\" is required".into()))?;
+    let database = option(options, "database")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| invalid("option \"database\" is required".into()))?;
+
+    let mut config = Config::new(base_url);
+    match option(options, "tokens") {
+        None => {}
+        Some(Value::Object(tokens)) => {
+            for (label, digest) in tokens {
+                let digest = digest.as_str().ok_or_else(|| {
+                    invalid(format!("token \"{label}\": digest must be a string"))
+                })?;
+                config.tokens.add_digest(label, digest)?;
+            }
+        }
+        Some(_) => {
+            return Err(invalid(
+                "option \"tokens\" must map labels to SHA-256 hex digests".into(),
+            ))
+        }
+    }
+    config.public_discovery = bool_option(options, "public_discovery", false)?;
+    config.keep_password = bool_option(options, "keep_password", false)?;
+    config.validation.reject_unknown_attributes =
+        bool_option(options, "reject_unknown_attributes", true)?;
+    config.max_page_size = size_option(options, "max_page_size", config.max_page_size)?;
+    config.limits.max_body_bytes =
+        size_option(options, "max_body_bytes", config.limits.max_body_bytes)?;
+    config.features.bulk.max_payload_size = config.limits.max_body_bytes as u64;
+    config.features.filter.max_results = config.max_page_size as u64;
+
+    let store = SqliteStore::open(database)?;
+    Ok(Core::new(config, store))
+}
+
+/// The options `Scim\Server` takes.
+const KNOWN_OPTIONS: [&str; 8] = [
+    "base_url",
+    "database",
+    "tokens",
+    "public_discovery",
+    "keep_password",
+    "reject_unknown_attributes",
+    "max_page_size",
+    "max_body_bytes",
+];
+
+/// The request headers as name/value pairs: PHP hands them over as
+/// `name => value` or `name => [values]`. Names and values that are not
+/// UTF-8 are read lossily; values that are not strings are skipped.
+fn headers_of(headers: &ZendHashTable) -> Vec<(String, String)> {
+    let mut pairs = Vec::with_capacity(headers.len());
+    let mut iter = Iter::new(headers);
+    while let Some((key, value)) = iter.next_zval() {
+        let name = match (key.long(), key.zend_str()) {
+            (Some(index), _) => index.to_string(),
+            (None, Some(name)) => String::from_utf8_lossy(name.as_bytes()).into_owned(),
+            (None, None) => continue,
+        };
+        let text = |zv: &Zval| {
+            zv.zend_str()
+                .map(|s| String::from_utf8_lossy(s.as_bytes()).into_owned())
+        };
+        if let Some(list) = value.array() {
+            for item in list.values() {
+                if let Some(text) = text(item) {
+                    pairs.push((name.clone(), text));
+                }
+            }
+        } else if let Some(text) = text(value) {
+            pairs.push((name, text));
+        }
+    }
+    pairs
+}
+
+/// The PHP form of a response: `status`, `headers` (name => value), `body`
+/// (string or null) and `event` (what happened, for the caller's log).
+fn response_array(response: &Response) -> ZBox<ZendHashTable> {
+    let mut headers = Map::new();
+    for (name, value) in &response.headers {
+        headers.insert(name.clone(), Value::from(value.as_str()));
+    }
+    let event = &response.event;
+    let error = event.error.as_ref();
+    let doc = serde_json::json!({
+        "status": response.status,
+        "headers": headers,
+        "body": response.body,
+        "event": {
+            "operation": event.operation.as_str(),
+            "resource_type": event.kind.map(crate::store::Kind::as_str),
+            "resource_id": event.resource_id,
+            "token_label": event.token_label,
+            "scim_type": error.and_then(ScimError::scim_type).map(crate::ScimType::as_str),
+            "detail": error.map(ScimError::detail),
+        },
+    });
+    json_to_array(&doc)
+}
+
+#[php_impl]
+impl Server {
+    /// Opens (or reuses, within this process) a server for `$options`:
+    /// `base_url` (required; `meta.location` starts with it), `database`
+    /// (required; the SQLite file, created when missing), `tokens` (label =>
+    /// SHA-256 hex digest of the bearer token), `public_discovery` (bool),
+    /// `keep_password` (bool), `reject_unknown_attributes` (bool, default
+    /// true), `max_page_size` (int), `max_body_bytes` (int).
+    pub fn __construct(options: &ZendHashTable) -> PhpResult<Self> {
+        guard(|| {
+            let Value::Object(options) = object_to_json(options)? else {
+                return Err(invalid("options must be an array keyed by name".into()));
+            };
+            let key = Value::Object(options.clone()).to_string();
+            if let Some(inner) = SERVERS.with(|s| s.borrow().get(&key).cloned()) {
+                return Ok(Self { inner });
+            }
+            let inner = Rc::new(build(&options)?);
+            SERVERS.with(|s| s.borrow_mut().insert(key, Rc::clone(&inner)));
+            Ok(Self { inner })
+        })
+    }
+
+    /// Answers one HTTP request. `$path` is the part below the base URL
+    /// (`/Users/2819c223`), `$query` the raw query string without `?`,
+    /// `$headers` name => value. Never throws for a bad request: every
+    /// failure is a SCIM error document in the returned `body`.
+    pub fn handle(
+        &self,
+        method: &str,
+        path: &str,
+        query: Option<String>,
+        headers: Option<&ZendHashTable>,
+        body: Option<BinarySlice<'_, u8>>,
+    ) -> ZBox<ZendHashTable> {
+        catch_unwind(AssertUnwindSafe(|| {
+            let headers = headers.map(headers_of).unwrap_or_default();
+            let body: &[u8] = body.as_deref().copied().unwrap_or_default();
+            let query = query.unwrap_or_default();
+            let request = Request {
+                method,
+                path,
+                query: &query,
+                headers: &headers,
+                body,
+            };
+            response_array(&self.inner.handle(&request))
+        }))
+        .unwrap_or_else(|_| response_array(&internal_error()))
+    }
+}
+
+/// The 500 answer when the handler panicked: a SCIM error document, so a
+/// client never sees a broken response, and the worker lives on.
+fn internal_error() -> Response {
+    let error = ScimError::Internal("the server failed to handle the request".into());
+    Response {
+        status: 500,
+        headers: vec![("Content-Type".into(), crate::server::SCIM_MEDIA_TYPE.into())],
+        body: Some(error.to_document().to_string()),
+        event: crate::server::Event {
+            operation: crate::server::Operation::Unsupported,
+            kind: None,
+            resource_id: None,
+            token_label: None,
+            error: Some(error),
+        },
+    }
+}
