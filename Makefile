@@ -1,5 +1,5 @@
 # The scim PHP extension: `make test` is what CI runs (.ci/run), `make build`
-# builds the extension alone.
+# builds the extension alone, `make serve` runs the standalone server.
 #
 # make test:
 #   1. scripts/setup.sh  installs missing Debian packages (quiet when present)
@@ -8,6 +8,8 @@
 #   4. cargo build --release, giving libscim.so
 #   5. PHPUnit           tests/php/*Test.php with that library loaded
 #   6. stubs_test.php    php-module/scim.stub.php against Reflection
+#   7. tests/http        the black-box HTTP suite against the standalone server
+#   8. tests/conformance scim2-tester and scim-sanity against it
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
