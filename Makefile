@@ -23,7 +23,7 @@ EXTENSION := $(TARGET_DIR)/release/libscim.so
 PHP_WITH_SCIM := SCIM_EXTENSION=$(EXTENSION) RUST_BACKTRACE=0 \
 	$(PHP) -d extension=$(EXTENSION) -d scim.enable_test_hooks=1
 
-.PHONY: test build setup lint rust-test php-test stub-test http-test conformance serve
+.PHONY: test build setup lint rust-test php-test stub-test http-test conformance serve bench
 
 test: setup lint rust-test build php-test stub-test http-test conformance
 
@@ -58,3 +58,7 @@ http-test: build
 # The third-party conformance tools scim2-tester and scim-sanity (tests/conformance).
 conformance: build
 	SCIM_EXTENSION=$(EXTENSION) tests/conformance/run.sh
+
+# Microseconds per call of the hot paths from PHP (not part of make test).
+bench: build
+	$(PHP) -d extension=$(EXTENSION) tests/php/bench.php
