@@ -714,6 +714,19 @@ namespace Scim {
     public function __construct(array $options) {}
 
     /**
+     * Creates many resources of a type ("User", "Group") in one transaction,
+     * each validated as a POST would be (an array or a JSON string); none is
+     * stored when one is invalid.
+     *
+     * @return string[]
+     *   The new ids, in order.
+     *
+     * @throws \Scim\Exception
+     *   The first invalid resource, its index in the message.
+     */
+    public function import(string $type, array $resources): array {}
+
+    /**
      * Answers one HTTP request; never throws for a bad request.
      *
      * @param string $method

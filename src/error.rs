@@ -140,6 +140,25 @@ impl ScimError {
         Self::keyword(ScimType::TooMany, detail)
     }
 
+    /// The same error (variant and keyword) with another detail.
+    #[must_use]
+    pub fn with_detail(&self, detail: String) -> Self {
+        match self {
+            Self::Keyword(kind, _) => Self::Keyword(*kind, detail),
+            Self::BadRequest(_) => Self::BadRequest(detail),
+            Self::Unauthorized(_) => Self::Unauthorized(detail),
+            Self::Forbidden(_) => Self::Forbidden(detail),
+            Self::NotFound(_) => Self::NotFound(detail),
+            Self::MethodNotAllowed(_) => Self::MethodNotAllowed(detail),
+            Self::Conflict(_) => Self::Conflict(detail),
+            Self::PreconditionFailed(_) => Self::PreconditionFailed(detail),
+            Self::PayloadTooLarge(_) => Self::PayloadTooLarge(detail),
+            Self::UnsupportedMediaType(_) => Self::UnsupportedMediaType(detail),
+            Self::Internal(_) => Self::Internal(detail),
+            Self::NotImplemented(_) => Self::NotImplemented(detail),
+        }
+    }
+
     /// The HTTP status of this error.
     #[must_use]
     pub fn status(&self) -> u16 {

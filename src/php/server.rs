@@ -15,11 +15,11 @@ use ext_php_rs::types::array::Iter;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::{Map, Value};
 
-use super::convert::{json_to_array, object_to_json};
+use super::convert::{json_to_array, object_to_json, zval_to_json};
 use super::exception::guard;
 use crate::error::{Result, ScimError};
 use crate::server::{Config, Request, Response, Server as Core};
-use crate::store::SqliteStore;
+use crate::store::{Kind, SqliteStore};
 
 thread_local! {
     /// Servers by their options' JSON text. PHP runs one request at a time
@@ -186,7 +186,9 @@ impl Server {
     pub fn __construct(options: &ZendHashTable) -> PhpResult<Self> {
         guard(|| {
             let Value::Object(options) = object_to_json(options)? else {
-                return Err(invalid("options must be an array keyed by name".into()));
+                return Err(invalid(
+                    "options must be an array keyed by option name".into(),
+                ));
             };
             let key = Value::Object(options.clone()).to_string();
             if let Some(inner) = SERVERS.with(|s| s.borrow().get(&key).cloned()) {
@@ -196,6 +198,15 @@ impl Server {
             SERVERS.with(|s| s.borrow_mut().insert(key, Rc::clone(&inner)));
             Ok(Self { inner })
         })
+    }
+
+    /// Creates many resources of `$type` (`User` or `Group`) at once, without
+    /// HTTP: each is validated as a POST would validate it (an array or a
+    /// JSON string), then all are stored in one transaction, or none when
+    /// one is invalid. Returns the new ids, in order. For first imports and
+    /// benchmark data.
+    pub fn import(&self, r#type: &str, resources: &ZendHashTable) -> PhpResult<Vec<String>> {
+        guard(|| import(&self.inner, r#type, resources))
     }
 
     /// Answers one HTTP request. `$path` is the part below the base URL
@@ -225,6 +236,28 @@ impl Server {
         }))
         .unwrap_or_else(|_| response_array(&internal_error()))
     }
+}
+
+/// Validates every resource, then stores them all in one transaction.
+fn import(
+    server: &Core<SqliteStore>,
+    kind: &str,
+    resources: &ZendHashTable,
+) -> Result<Vec<String>> {
+    let kind = Kind::from_name(kind)
+        .ok_or_else(|| invalid(format!("unknown resource type \"{kind}\"")))?;
+    let mut valid = Vec::with_capacity(resources.len());
+    for (index, item) in resources.values().enumerate() {
+        let input = match item.str() {
+            Some(json) => crate::resource::parse_json(json.as_bytes(), &server.config().limits)?,
+            None => zval_to_json(item)?,
+        };
+        let resource = server
+            .prepare_create(kind, &input)
+            .map_err(|e| e.with_detail(format!("resource {index}: {}", e.detail())))?;
+        valid.push(resource);
+    }
+    server.store().bulk_create(kind, valid)
 }
 
 /// The 500 answer when the handler panicked: a SCIM error document, so a

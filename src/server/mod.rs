@@ -192,6 +192,34 @@ impl<S: Store> Server<S> {
         &self.config
     }
 
+    /// Validates `input` as a new resource of `kind`, as a POST would, and
+    /// returns what would be stored: for imports that bypass HTTP.
+    ///
+    /// # Errors
+    /// The validation errors of a POST.
+    pub fn prepare_create(
+        &self,
+        kind: Kind,
+        input: &serde_json::Value,
+    ) -> crate::Result<serde_json::Value> {
+        let rt = self.registry.resource_type(kind.as_str()).ok_or_else(|| {
+            ScimError::Internal(format!("the registry has no {kind} resource type"))
+        })?;
+        let mut valid = crate::resource::validate_with(
+            &self.registry,
+            rt,
+            input,
+            crate::resource::Mode::Create,
+            &self.config.validation,
+        )?;
+        if !self.config.keep_password {
+            if let Some(object) = valid.as_object_mut() {
+                object.remove("password");
+            }
+        }
+        Ok(valid)
+    }
+
     /// Answers `request`. Never fails: every error becomes a SCIM error
     /// document (RFC 7644 §3.12) with its status.
     pub fn handle(&self, request: &Request<'_>) -> Response {

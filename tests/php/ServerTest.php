@@ -4,71 +4,109 @@ declare(strict_types=1);
 
 namespace Scim\Tests;
 
-use Scim\Server;
-
 /**
- * Scim\Server: the request handler over SQLite, as PHP reaches it.
+ * Scim\Server: options, handle() and import() over a temporary database.
  */
 final class ServerTest extends ScimTestCase {
 
+  /**
+   * The temporary database file.
+   */
   private string $database;
 
+  /**
+   * {@inheritdoc}
+   */
   protected function setUp(): void {
-    $this->database = tempnam(sys_get_temp_dir(), 'scim-test-');
-    unlink($this->database);
+    $this->database = tempnam(sys_get_temp_dir(), 'scim-test-') . '.sqlite';
   }
 
+  /**
+   * {@inheritdoc}
+   */
   protected function tearDown(): void {
-    foreach (glob($this->database . '*') as $file) {
-      unlink($file);
+    foreach (['', '-wal', '-shm'] as $suffix) {
+      @unlink($this->database . $suffix);
     }
   }
 
-  private function server(array $options = []): Server {
-    return new Server($options + [
+  /**
+   * A server with one token, "secret".
+   */
+  private function server(array $extra = []): \Scim\Server {
+    return new \Scim\Server($extra + [
       'base_url' => 'https://example.com/scim/v2',
       'database' => $this->database,
-      'tokens' => ['miniorange' => hash('sha256', 'secret')],
+      'tokens' => ['test' => hash('sha256', 'secret')],
     ]);
   }
 
+  /**
+   * The bearer header of the test token.
+   */
   private const AUTH = ['Authorization' => 'Bearer secret'];
 
-  public function testCreateThenFindByFilter(): void {
+  public function testCreatesReadsAndLogsAUser(): void {
     $server = $this->server();
-    $created = $server->handle('POST', '/Users', NULL, self::AUTH + ['Content-Type' => 'application/scim+json'], '{"userName":"bjensen","active":true}');
+    $created = $server->handle('POST', '/Users', '', self::AUTH + ['Content-Type' => 'application/scim+json'], json_encode([
+      'schemas' => ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      'userName' => 'bjensen',
+      'password' => 'placeholder',
+    ]));
     $this->assertSame(201, $created['status']);
-    $user = json_decode($created['body'], TRUE);
-    $this->assertSame('bjensen', $user['userName']);
-    $this->assertSame('create', $created['event']['operation']);
-    $this->assertSame('miniorange', $created['event']['token_label']);
+    $this->assertSame('application/scim+json', $created['headers']['Content-Type']);
+    $body = json_decode($created['body'], TRUE);
+    $this->assertSame('bjensen', $body['userName']);
+    $this->assertArrayNotHasKey('password', $body);
+    $this->assertSame('https://example.com/scim/v2/Users/' . $body['id'], $created['headers']['Location']);
+    $this->assertSame(['operation' => 'create', 'resource_type' => 'User', 'resource_id' => $body['id'], 'token_label' => 'test', 'scim_type' => NULL, 'detail' => NULL], $created['event']);
 
-    $found = $server->handle('GET', '/Users', 'filter=' . rawurlencode('userName eq "BJENSEN"'), self::AUTH);
-    $this->assertSame(200, $found['status']);
-    $list = json_decode($found['body'], TRUE);
-    $this->assertSame(1, $list['totalResults']);
-    $this->assertSame($user['id'], $list['Resources'][0]['id']);
+    $read = $server->handle('GET', '/Users/' . $body['id'], NULL, self::AUTH);
+    $this->assertSame(200, $read['status']);
+    $this->assertSame($created['headers']['ETag'], $read['headers']['ETag']);
   }
 
-  public function testFailuresAreErrorDocumentsNotExceptions(): void {
+  public function testAnswersEveryFailureWithAnErrorDocument(): void {
     $server = $this->server();
-    $denied = $server->handle('GET', '/Users', NULL, ['Authorization' => 'Bearer wrong']);
-    $this->assertSame(401, $denied['status']);
-    $this->assertSame('401', json_decode($denied['body'], TRUE)['status']);
+    $unauthorized = $server->handle('GET', '/Users');
+    $this->assertSame(401, $unauthorized['status']);
+    $this->assertSame('Bearer realm="SCIM"', $unauthorized['headers']['WWW-Authenticate']);
+    $this->assertSame('a bearer token is required in the Authorization header', $unauthorized['event']['detail']);
 
-    $bad = $server->handle('POST', '/Users', NULL, self::AUTH, '{"userName":3}');
-    $this->assertSame(400, $bad['status']);
-    $this->assertSame('invalidValue', json_decode($bad['body'], TRUE)['scimType']);
-    $this->assertSame('invalidValue', $bad['event']['scim_type']);
+    $duplicate = ['userName' => 'Dup'];
+    $server->handle('POST', '/Users', NULL, self::AUTH, json_encode($duplicate));
+    $conflict = $server->handle('POST', '/Users', NULL, self::AUTH, json_encode(['userName' => 'dup']));
+    $this->assertSame(409, $conflict['status']);
+    $this->assertSame('uniqueness', json_decode($conflict['body'], TRUE)['scimType']);
 
-    $odd = $server->handle('GET', '/Users', NULL, ["\xff" => "\xfe"] + self::AUTH);
-    $this->assertSame(200, $odd['status']);
+    $this->assertSame(404, $server->handle('GET', '/Widgets', NULL, self::AUTH)['status']);
+    $this->assertSame(405, $server->handle('DELETE', '/Users', NULL, self::AUTH)['status']);
+    $this->assertSame(501, $server->handle('GET', '/Me', NULL, self::AUTH)['status']);
   }
 
-  public function testOptionsAreChecked(): void {
-    $this->assertScimError(fn() => new Server(['database' => $this->database]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'option "base_url" is required');
+  public function testReadsHeadersThatAreNotUtf8WithoutFailing(): void {
+    $server = $this->server();
+    $odd = $server->handle('GET', '/Users', NULL, ["X-\xff" => "\xfe", 'X-List' => ['a', 1]] + self::AUTH);
+    $this->assertSame(200, $odd['status']);
+    $this->assertSame(0, json_decode($odd['body'], TRUE)['totalResults']);
+  }
+
+  public function testImportsAllOrNothing(): void {
+    $server = $this->server();
+    $ids = $server->import('User', [['userName' => 'a'], json_encode(['userName' => 'b'])]);
+    $this->assertCount(2, $ids);
+
+    $this->assertScimError(fn() => $server->import('User', [['userName' => 'c'], ['nope' => 1]]), \Scim\InvalidSyntaxException::class, 400, 'invalidSyntax', 'resource 1: unknown attribute "nope"');
+    $this->assertScimError(fn() => $server->import('User', [['userName' => 'd'], ['userName' => 'A']]), \Scim\UniquenessException::class, 409, 'uniqueness', 'userName "A" is already in use');
+    $list = json_decode($server->handle('GET', '/Users', 'count=10', self::AUTH)['body'], TRUE);
+    $this->assertSame(2, $list['totalResults']);
+  }
+
+  public function testRefusesBadOptions(): void {
+    $this->assertScimError(fn() => new \Scim\Server([]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'option "base_url" is required');
     $this->assertScimError(fn() => $this->server(['colour' => 'blue']), \Scim\InvalidValueException::class, 400, 'invalidValue', 'unknown option "colour"');
-    $this->assertScimError(fn() => new Server([]), \Scim\InvalidValueException::class, 400, 'invalidValue');
+    $this->assertScimError(fn() => $this->server(['tokens' => ['x' => 'abc']]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'token "x": digest must be 64 hexadecimal digits (SHA-256)');
+    $this->assertScimError(fn() => $this->server(['max_page_size' => 0]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'option "max_page_size" must be a positive integer');
   }
 
 }
