@@ -7,13 +7,15 @@ use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 
+use ext_php_rs::binary_slice::BinarySlice;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
+use ext_php_rs::types::array::Iter;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::{Map, Value};
 
-use super::convert::{array_to_json, json_to_array, zval_to_json};
+use super::convert::{json_to_array, object_to_json, zval_to_json};
 use super::exception::guard;
 use crate::error::{Result, ScimError};
 use crate::server::{Config, Request, Response, Server as Core};
@@ -120,18 +122,28 @@ const KNOWN_OPTIONS: [&str; 8] = [
 ];
 
 /// The request headers as name/value pairs: PHP hands them over as
-/// `name => value` or `name => [values]`.
+/// `name => value` or `name => [values]`. Names and values that are not
+/// UTF-8 are read lossily; values that are not strings are skipped.
 fn headers_of(headers: &ZendHashTable) -> Vec<(String, String)> {
     let mut pairs = Vec::with_capacity(headers.len());
-    for (key, value) in headers {
-        let name = key.to_string();
+    let mut iter = Iter::new(headers);
+    while let Some((key, value)) = iter.next_zval() {
+        let name = match (key.long(), key.zend_str()) {
+            (Some(index), _) => index.to_string(),
+            (None, Some(name)) => String::from_utf8_lossy(name.as_bytes()).into_owned(),
+            (None, None) => continue,
+        };
+        let text = |zv: &Zval| {
+            zv.zend_str()
+                .map(|s| String::from_utf8_lossy(s.as_bytes()).into_owned())
+        };
         if let Some(list) = value.array() {
-            for (_, item) in list {
-                if let Some(text) = item.string() {
+            for item in list.values() {
+                if let Some(text) = text(item) {
                     pairs.push((name.clone(), text));
                 }
             }
-        } else if let Some(text) = value.string() {
+        } else if let Some(text) = text(value) {
             pairs.push((name, text));
         }
     }
@@ -173,14 +185,10 @@ impl Server {
     /// true), `max_page_size` (int), `max_body_bytes` (int).
     pub fn __construct(options: &ZendHashTable) -> PhpResult<Self> {
         guard(|| {
-            let options = match array_to_json(options)? {
-                Value::Object(options) => options,
-                Value::Array(list) if list.is_empty() => Map::new(),
-                _ => {
-                    return Err(invalid(
-                        "options must be an array keyed by option name".into(),
-                    ))
-                }
+            let Value::Object(options) = object_to_json(options)? else {
+                return Err(invalid(
+                    "options must be an array keyed by option name".into(),
+                ));
             };
             let key = Value::Object(options.clone()).to_string();
             if let Some(inner) = SERVERS.with(|s| s.borrow().get(&key).cloned()) {
@@ -211,24 +219,22 @@ impl Server {
         path: &str,
         query: Option<String>,
         headers: Option<&ZendHashTable>,
-        body: Option<&Zval>,
+        body: Option<BinarySlice<'_, u8>>,
     ) -> ZBox<ZendHashTable> {
-        let headers = headers.map(headers_of).unwrap_or_default();
-        let body: Vec<u8> = body
-            .and_then(Zval::zend_str)
-            .map(|s| s.as_bytes().to_vec())
-            .unwrap_or_default();
-        let query = query.unwrap_or_default();
-        let request = Request {
-            method,
-            path,
-            query: &query,
-            headers: &headers,
-            body: &body,
-        };
-        let response = catch_unwind(AssertUnwindSafe(|| self.inner.handle(&request)))
-            .unwrap_or_else(|_| internal_error());
-        response_array(&response)
+        catch_unwind(AssertUnwindSafe(|| {
+            let headers = headers.map(headers_of).unwrap_or_default();
+            let body: &[u8] = body.as_deref().copied().unwrap_or_default();
+            let query = query.unwrap_or_default();
+            let request = Request {
+                method,
+                path,
+                query: &query,
+                headers: &headers,
+                body,
+            };
+            response_array(&self.inner.handle(&request))
+        }))
+        .unwrap_or_else(|_| response_array(&internal_error()))
     }
 }
 
@@ -241,7 +247,7 @@ fn import(
     let kind = Kind::from_name(kind)
         .ok_or_else(|| invalid(format!("unknown resource type \"{kind}\"")))?;
     let mut valid = Vec::with_capacity(resources.len());
-    for (index, (_, item)) in resources.iter().enumerate() {
+    for (index, item) in resources.values().enumerate() {
         let input = match item.str() {
             Some(json) => crate::resource::parse_json(json.as_bytes(), &server.config().limits)?,
             None => zval_to_json(item)?,
