@@ -9,13 +9,15 @@ use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 
+use ext_php_rs::binary_slice::BinarySlice;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
+use ext_php_rs::types::array::Iter;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::{Map, Value};
 
-use super::convert::{array_to_json, json_to_array, zval_to_json};
+use super::convert::{json_to_array, object_to_json, zval_to_json};
 use super::exception::guard;
 use super::store::{PhpStore, StoreObject};
 use crate::error::{Result, ScimError};
@@ -160,18 +162,28 @@ const KNOWN_OPTIONS: [&str; 8] = [
 ];
 
 /// The request headers as name/value pairs: PHP hands them over as
-/// `name => value` or `name => [values]`.
+/// `name => value` or `name => [values]`. Names and values that are not
+/// UTF-8 are read lossily; values that are not strings are skipped.
 fn headers_of(headers: &ZendHashTable) -> Vec<(String, String)> {
     let mut pairs = Vec::with_capacity(headers.len());
-    for (key, value) in headers {
-        let name = key.to_string();
+    let mut iter = Iter::new(headers);
+    while let Some((key, value)) = iter.next_zval() {
+        let name = match (key.long(), key.zend_str()) {
+            (Some(index), _) => index.to_string(),
+            (None, Some(name)) => String::from_utf8_lossy(name.as_bytes()).into_owned(),
+            (None, None) => continue,
+        };
+        let text = |zv: &Zval| {
+            zv.zend_str()
+                .map(|s| String::from_utf8_lossy(s.as_bytes()).into_owned())
+        };
         if let Some(list) = value.array() {
-            for (_, item) in list {
-                if let Some(text) = item.string() {
+            for item in list.values() {
+                if let Some(text) = text(item) {
                     pairs.push((name.clone(), text));
                 }
             }
-        } else if let Some(text) = value.string() {
+        } else if let Some(text) = text(value) {
             pairs.push((name, text));
         }
     }
@@ -221,14 +233,10 @@ impl Server {
     /// options; with one, it keeps its resources there and is never reused.
     pub fn __construct(options: &ZendHashTable, store: Option<StoreObject>) -> PhpResult<Self> {
         guard(|| {
-            let options = match array_to_json(options)? {
-                Value::Object(options) => options,
-                Value::Array(list) if list.is_empty() => Map::new(),
-                _ => {
-                    return Err(invalid(
-                        "options must be an array keyed by option name".into(),
-                    ))
-                }
+            let Value::Object(options) = object_to_json(options)? else {
+                return Err(invalid(
+                    "options must be an array keyed by option name".into(),
+                ));
             };
             let inner = match store {
                 None => Inner::Sqlite(sqlite_server(&options)?),
@@ -266,31 +274,29 @@ impl Server {
         path: &str,
         query: Option<String>,
         headers: Option<&ZendHashTable>,
-        body: Option<&Zval>,
+        body: Option<BinarySlice<'_, u8>>,
     ) -> ZBox<ZendHashTable> {
-        let headers = headers.map(headers_of).unwrap_or_default();
-        let body: Vec<u8> = body
-            .and_then(Zval::zend_str)
-            .map(|s| s.as_bytes().to_vec())
-            .unwrap_or_default();
-        let query = query.unwrap_or_default();
-        let request = Request {
-            method,
-            path,
-            query: &query,
-            headers: &headers,
-            body: &body,
-        };
-        let (response, failure) = catch_unwind(AssertUnwindSafe(|| match &self.inner {
-            Inner::Sqlite(server) => (server.handle(&request), None),
-            Inner::Php(server) => {
-                server.store().take_failure();
-                let response = server.handle(&request);
-                (response, server.store().take_failure())
+        catch_unwind(AssertUnwindSafe(|| {
+            let headers = headers.map(headers_of).unwrap_or_default();
+            let body: &[u8] = body.as_deref().copied().unwrap_or_default();
+            let query = query.unwrap_or_default();
+            let request = Request {
+                method,
+                path,
+                query: &query,
+                headers: &headers,
+                body,
+            };
+            match &self.inner {
+                Inner::Sqlite(server) => response_array(&server.handle(&request), None),
+                Inner::Php(server) => {
+                    server.store().take_failure();
+                    let response = server.handle(&request);
+                    response_array(&response, server.store().take_failure())
+                }
             }
         }))
-        .unwrap_or_else(|_| (internal_error(), None));
-        response_array(&response, failure)
+        .unwrap_or_else(|_| response_array(&internal_error(), None))
     }
 }
 
@@ -303,7 +309,7 @@ fn import(
     let kind = Kind::from_name(kind)
         .ok_or_else(|| invalid(format!("unknown resource type \"{kind}\"")))?;
     let mut valid = Vec::with_capacity(resources.len());
-    for (index, (_, item)) in resources.iter().enumerate() {
+    for (index, item) in resources.values().enumerate() {
         let input = match item.str() {
             Some(json) => crate::resource::parse_json(json.as_bytes(), &server.config().limits)?,
             None => zval_to_json(item)?,

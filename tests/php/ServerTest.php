@@ -84,6 +84,13 @@ final class ServerTest extends ScimTestCase {
     $this->assertSame(501, $server->handle('GET', '/Me', NULL, self::AUTH)['status']);
   }
 
+  public function testReadsHeadersThatAreNotUtf8WithoutFailing(): void {
+    $server = $this->server();
+    $odd = $server->handle('GET', '/Users', NULL, ["X-\xff" => "\xfe", 'X-List' => ['a', 1]] + self::AUTH);
+    $this->assertSame(200, $odd['status']);
+    $this->assertSame(0, json_decode($odd['body'], TRUE)['totalResults']);
+  }
+
   public function testImportsAllOrNothing(): void {
     $server = $this->server();
     $ids = $server->import('User', [['userName' => 'a'], json_encode(['userName' => 'b'])]);
