@@ -711,7 +711,9 @@ namespace Scim {
      *   with one), "tokens" (label => SHA-256 hex digest of the bearer
      *   token), "public_discovery" (bool), "keep_password" (bool),
      *   "reject_unknown_attributes" (bool, default TRUE), "max_page_size"
-     *   (int), "max_body_bytes" (int).
+     *   (int), "max_body_bytes" (int), "extensions" (site-defined extension
+     *   schemas: a list of ["resource_type" => "User", "schema" => an RFC
+     *   7643 section 7 schema document, "required" => FALSE]).
      * @param \Scim\Store|null $store
      *   Where resources live, such as the Drupal module's accounts.
      *

@@ -21,8 +21,10 @@ use super::convert::{json_to_array, object_to_json, zval_to_json};
 use super::exception::guard;
 use super::store::{PhpStore, StoreObject};
 use crate::error::{Result, ScimError};
+use crate::schema::parse::schema_from_json;
+use crate::schema::Registry;
 use crate::server::{Config, Request, Response, Server as Core};
-use crate::store::{Kind, SqliteStore};
+use crate::store::{Kind, Options as SqliteOptions, SqliteStore};
 
 thread_local! {
     /// Servers by their options' JSON text. PHP runs one request at a time
@@ -125,6 +127,45 @@ fn config(options: &Map<String, Value>) -> Result<Config> {
     Ok(config)
 }
 
+/// The registry for `options`: the standard one, plus the site-defined
+/// extensions of the `extensions` option, each
+/// `{"resource_type": "User", "schema": <RFC 7643 §7 schema document>, "required": false}`.
+fn registry(options: &Map<String, Value>) -> Result<Option<Registry>> {
+    let Some(list) = option(options, "extensions") else {
+        return Ok(None);
+    };
+    let items = match list {
+        Value::Array(items) => items.as_slice(),
+        Value::Object(map) if map.is_empty() => &[],
+        _ => return Err(invalid("option \"extensions\" must be a list".into())),
+    };
+    let mut registry = Registry::standard();
+    for (i, item) in items.iter().enumerate() {
+        let at = |detail: &str| invalid(format!("extensions[{i}]: {detail}"));
+        let Value::Object(item) = item else {
+            return Err(at("must be an array"));
+        };
+        let resource_type = match item.get("resource_type") {
+            None => "User",
+            Some(Value::String(name)) => name.as_str(),
+            Some(_) => return Err(at("\"resource_type\" must be a string")),
+        };
+        let required = match item.get("required") {
+            None => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => return Err(at("\"required\" must be a boolean")),
+        };
+        let doc = item
+            .get("schema")
+            .ok_or_else(|| at("\"schema\" is required"))?;
+        let schema = schema_from_json(doc).map_err(|e| at(e.detail()))?;
+        registry
+            .add_extension(resource_type, schema, required)
+            .map_err(|e| at(e.detail()))?;
+    }
+    Ok(Some(registry))
+}
+
 /// The server for `options` over the SQLite store, from this process's
 /// cache when an earlier `Scim\Server` had the same options.
 fn sqlite_server(options: &Map<String, Value>) -> Result<Rc<Core<SqliteStore>>> {
@@ -133,7 +174,22 @@ fn sqlite_server(options: &Map<String, Value>) -> Result<Rc<Core<SqliteStore>>> 
         return Ok(inner);
     }
     let config = config(options)?;
-    let inner = Rc::new(Core::new(config, SqliteStore::open(database(options)?)?));
+    let path = database(options)?;
+    let inner = match registry(options)? {
+        None => Rc::new(Core::new(config, SqliteStore::open(path)?)),
+        Some(registry) => {
+            // The store resolves filters against the registry for as long as
+            // the process lives; servers are cached per set of options, so
+            // each distinct registry is leaked once, not once per request.
+            let registry: &'static Registry = Box::leak(Box::new(registry));
+            let store_options = SqliteOptions {
+                registry,
+                ..SqliteOptions::default()
+            };
+            let store = SqliteStore::open_with(path, &store_options)?;
+            Rc::new(Core::with_registry(registry.clone(), config, store))
+        }
+    };
     SERVERS.with(|s| s.borrow_mut().insert(key, Rc::clone(&inner)));
     Ok(inner)
 }
@@ -146,13 +202,18 @@ fn php_server(options: &Map<String, Value>, store: StoreObject) -> Result<Core<P
             "option \"database\" must be absent when a Scim\\Store is given".into(),
         ));
     }
-    Ok(Core::new(config, PhpStore::new(store)))
+    let store = PhpStore::new(store);
+    Ok(match registry(options)? {
+        None => Core::new(config, store),
+        Some(registry) => Core::with_registry(registry, config, store),
+    })
 }
 
 /// The options `Scim\Server` takes.
-const KNOWN_OPTIONS: [&str; 8] = [
+const KNOWN_OPTIONS: [&str; 9] = [
     "base_url",
     "database",
+    "extensions",
     "tokens",
     "public_discovery",
     "keep_password",

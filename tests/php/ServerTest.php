@@ -102,6 +102,44 @@ final class ServerTest extends ScimTestCase {
     $this->assertSame(2, $list['totalResults']);
   }
 
+  public function testServesSiteDefinedExtensions(): void {
+    $urn = 'urn:example:params:scim:schemas:extension:site:2.0:User';
+    $server = $this->server(['extensions' => [[
+      'resource_type' => 'User',
+      'schema' => [
+        'id' => $urn,
+        'name' => 'SiteUser',
+        'description' => 'Fields of this site',
+        'attributes' => [[
+          'name' => 'badge',
+          'type' => 'string',
+          'multiValued' => FALSE,
+          'required' => FALSE,
+          'caseExact' => FALSE,
+          'mutability' => 'readWrite',
+          'returned' => 'default',
+          'uniqueness' => 'none',
+        ]],
+      ],
+    ]]]);
+    $created = $server->handle('POST', '/Users', NULL, self::AUTH, json_encode([
+      'schemas' => ['urn:ietf:params:scim:schemas:core:2.0:User', $urn],
+      'userName' => 'badged',
+      $urn => ['badge' => 'B-17'],
+    ]));
+    $this->assertSame(201, $created['status']);
+    $this->assertSame('B-17', json_decode($created['body'], TRUE)[$urn]['badge']);
+
+    $found = $server->handle('GET', '/Users', 'filter=' . rawurlencode($urn . ':badge eq "b-17"'), self::AUTH);
+    $this->assertSame(1, json_decode($found['body'], TRUE)['totalResults']);
+
+    $schema = json_decode($server->handle('GET', '/Schemas/' . $urn, NULL, self::AUTH)['body'], TRUE);
+    $this->assertSame('badge', $schema['attributes'][0]['name']);
+
+    $this->assertScimError(fn() => $this->server(['extensions' => [['schema' => ['id' => 'nope']]]]), \Scim\InvalidValueException::class, 400, 'invalidValue');
+    $this->assertScimError(fn() => $this->server(['extensions' => [['resource_type' => 'Device', 'schema' => ['id' => $urn, 'attributes' => []]]]]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'extensions[0]: unknown resource type "Device"');
+  }
+
   public function testRefusesBadOptions(): void {
     $this->assertScimError(fn() => new \Scim\Server([]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'option "base_url" is required');
     $this->assertScimError(fn() => $this->server(['colour' => 'blue']), \Scim\InvalidValueException::class, 400, 'invalidValue', 'unknown option "colour"');
