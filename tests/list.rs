@@ -618,7 +618,7 @@ fn date_times_parse_to_instants() {
         ("é", None),
     ];
     for (text, expected) in cases {
-        assert_eq!(sort::parse_date_time(text), *expected, "{text}");
+        assert_eq!(scim::datetime::parse(text), *expected, "{text}");
     }
 }
 

@@ -3,7 +3,7 @@
 //! filter names only attributes the resource type has.
 
 use super::ast::{AttrPath, CompValue, CompareOp, Filter};
-use super::datetime;
+use crate::datetime;
 use crate::schema::{AttrType, Attribute, Registry, ResourceType};
 use crate::{Result, ScimError};
 use serde_json::{Number, Value};

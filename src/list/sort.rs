@@ -2,6 +2,7 @@
 //! type-aware comparison of attribute values they rest on.
 
 use super::{member, resolve, Target};
+use crate::datetime;
 use crate::schema::{AttrType, Registry, ResourceType};
 use crate::{Result, ScimError};
 use serde_json::{Number, Value};
@@ -208,7 +209,7 @@ fn compare_ids(a: &Value, b: &Value) -> Ordering {
 pub fn compare_values(a: &Value, b: &Value, attr_type: AttrType, case_exact: bool) -> Ordering {
     match (a, b) {
         (Value::String(x), Value::String(y)) if attr_type == AttrType::DateTime => {
-            match (parse_date_time(x), parse_date_time(y)) {
+            match (datetime::parse(x), datetime::parse(y)) {
                 (Some(x), Some(y)) => x.cmp(&y),
                 (Some(_), None) => Ordering::Less,
                 (None, Some(_)) => Ordering::Greater,
@@ -286,130 +287,4 @@ fn type_rank(value: &Value) -> u8 {
         Value::Object(_) => 4,
         Value::Null => 5,
     }
-}
-
-/// An instant: seconds since 1970-01-01T00:00:00Z and nanoseconds.
-pub type Instant = (i64, u32);
-
-/// Parses an `xsd:dateTime` (RFC 7643 §2.3.5), such as
-/// `2008-01-23T04:56:22Z` or `2015-07-11T18:28:09.123-07:00`, into an
-/// instant. Without an offset the time is taken as UTC. `None` when the
-/// text is not such a date.
-#[must_use]
-pub fn parse_date_time(text: &str) -> Option<Instant> {
-    let bytes = text.as_bytes();
-    let (negative, bytes) = match bytes.split_first() {
-        Some((b'-', rest)) => (true, rest),
-        _ => (false, bytes),
-    };
-
-    let dash = bytes.iter().position(|&b| b == b'-')?;
-    if !(4..=9).contains(&dash) {
-        return None;
-    }
-    let (year_digits, rest) = bytes.split_at(dash);
-    let mut year = i64::try_from(digits(year_digits)?).ok()?;
-    if negative {
-        year = -year;
-    }
-    let rest = rest.get(1..)?;
-    let month = digits(rest.get(..2)?)?;
-    if rest.get(2) != Some(&b'-') {
-        return None;
-    }
-    let day = digits(rest.get(3..5)?)?;
-    if !matches!(rest.get(5), Some(b'T' | b't')) {
-        return None;
-    }
-    let hour = digits(rest.get(6..8)?)?;
-    let minute = digits(rest.get(9..11)?)?;
-    let second = digits(rest.get(12..14)?)?;
-    if rest.get(8) != Some(&b':') || rest.get(11) != Some(&b':') {
-        return None;
-    }
-    if !(1..=12).contains(&month)
-        || day < 1
-        || day > days_in_month(year, month)
-        || hour > 24
-        || minute > 59
-        || second > 60
-        || (hour == 24 && (minute, second) != (0, 0))
-    {
-        return None;
-    }
-
-    let mut rest = rest.get(14..)?;
-    let mut nanos: u32 = 0;
-    if let Some((b'.', fraction)) = rest.split_first() {
-        let len = fraction.iter().take_while(|b| b.is_ascii_digit()).count();
-        if len == 0 {
-            return None;
-        }
-        let mut scale = 100_000_000;
-        for &d in fraction.iter().take(len.min(9)) {
-            nanos += u32::from(d - b'0') * scale;
-            scale /= 10;
-        }
-        rest = fraction.get(len..)?;
-    }
-    let offset = match rest {
-        [] | [b'Z' | b'z'] => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let hours = digits(&[*h1, *h2])?;
-            let minutes = digits(&[*m1, *m2])?;
-            if hours > 14 || minutes > 59 {
-                return None;
-            }
-            let seconds = i64::try_from(hours * 3600 + minutes * 60).ok()?;
-            if *sign == b'-' {
-                -seconds
-            } else {
-                seconds
-            }
-        }
-        _ => return None,
-    };
-
-    let days = days_from_civil(year, month, day);
-    let seconds = days
-        .checked_mul(86_400)?
-        .checked_add(i64::try_from(hour * 3600 + minute * 60 + second).ok()?)?
-        .checked_sub(offset)?;
-    Some((seconds, nanos))
-}
-
-/// The value of a run of ASCII digits; `None` when empty, not digits, or too long.
-fn digits(bytes: &[u8]) -> Option<u64> {
-    if bytes.is_empty() || bytes.len() > 18 {
-        return None;
-    }
-    bytes.iter().try_fold(0u64, |acc, &b| {
-        b.is_ascii_digit().then(|| acc * 10 + u64::from(b - b'0'))
-    })
-}
-
-fn is_leap(year: i64) -> bool {
-    (year % 4 == 0 && year % 100 != 0) || year % 400 == 0
-}
-
-fn days_in_month(year: i64, month: u64) -> u64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days from 1970-01-01 to the proleptic Gregorian date given.
-fn days_from_civil(year: i64, month: u64, day: u64) -> i64 {
-    let month = i64::try_from(month).unwrap_or(1);
-    let day = i64::try_from(day).unwrap_or(1);
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year.div_euclid(400);
-    let year_of_era = year.rem_euclid(400);
-    let month_index = (month + 9) % 12;
-    let day_of_year = (153 * month_index + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
 }

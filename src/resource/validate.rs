@@ -3,8 +3,9 @@
 //! rest of the crate works on. Tolerated client quirks are marked "Tolerance".
 
 use super::compare::values_equal;
-use super::format::{check_base64, expected, is_date_time, kind, snippet, Base64Error};
+use super::format::{check_base64, expected, kind, snippet, Base64Error};
 use super::path::Path;
+use crate::datetime;
 use crate::schema::{
     AttrType, Attribute, Mutability, Registry, ResourceType, Schema, SchemaExtension,
 };
@@ -510,7 +511,7 @@ fn one_value(
         | (AttrType::Boolean, Value::Bool(_))
         | (AttrType::Decimal, Value::Number(_)) => value.clone(),
         (AttrType::DateTime, Value::String(s)) => {
-            if !is_date_time(s) {
+            if !datetime::is_valid(s) {
                 return Err(ScimError::invalid_value(format!(
                     "attribute \"{path}\" must be a dateTime (RFC 3339), got {}",
                     snippet(s)
