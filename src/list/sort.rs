@@ -1,11 +1,11 @@
-//! Sorting (RFC 7644 §3.4.2.3): `sortBy` and `sortOrder`, and the
-//! type-aware comparison of attribute values they rest on.
+//! Sorting (RFC 7644 §3.4.2.3): `sortBy` and `sortOrder`; the comparison of
+//! values they rest on is `crate::compare::order`.
 
 use super::{member, resolve, Target};
-use crate::datetime;
+use crate::compare;
 use crate::schema::{AttrType, Registry, ResourceType};
 use crate::{Result, ScimError};
-use serde_json::{Number, Value};
+use serde_json::Value;
 use std::cmp::Ordering;
 
 /// The direction of a sort (RFC 7644 §3.4.2.3 `sortOrder`).
@@ -139,7 +139,7 @@ impl Sort {
     pub fn compare(&self, a: &Value, b: &Value) -> Ordering {
         let by_value = match (self.key(a), self.key(b)) {
             (Some(x), Some(y)) => {
-                let ord = compare_values(x, y, self.attr_type, self.case_exact);
+                let ord = compare::order(x, y, self.attr_type, self.case_exact);
                 match self.order {
                     SortOrder::Ascending => ord,
                     SortOrder::Descending => ord.reverse(),
@@ -193,98 +193,4 @@ fn compare_ids(a: &Value, b: &Value) -> Ordering {
         resource.get("id").and_then(Value::as_str).unwrap_or("")
     }
     id(a).cmp(id(b))
-}
-
-/// Compares two values of an attribute of type `attr_type` (RFC 7644
-/// §3.4.2.3): strings by Unicode code point, folded to lower case unless
-/// `case_exact`; numbers numerically, integers and decimals exactly;
-/// dateTimes as instants, those that do not parse after those that do and
-/// among themselves by text; booleans false first. Values of mismatched JSON
-/// types order by type: booleans, numbers, strings, arrays, objects, null.
-///
-/// The order is total, whatever the input, as sorting requires. The
-/// filter's ordering operators (`gt`, `ge`, `lt`, `le`) should compare the
-/// same way.
-#[must_use]
-pub fn compare_values(a: &Value, b: &Value, attr_type: AttrType, case_exact: bool) -> Ordering {
-    match (a, b) {
-        (Value::String(x), Value::String(y)) if attr_type == AttrType::DateTime => {
-            match (datetime::parse(x), datetime::parse(y)) {
-                (Some(x), Some(y)) => x.cmp(&y),
-                (Some(_), None) => Ordering::Less,
-                (None, Some(_)) => Ordering::Greater,
-                (None, None) => compare_strings(x, y, case_exact),
-            }
-        }
-        (Value::String(x), Value::String(y)) => compare_strings(x, y, case_exact),
-        (Value::Number(x), Value::Number(y)) => compare_numbers(x, y),
-        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
-        _ => type_rank(a).cmp(&type_rank(b)),
-    }
-}
-
-/// Compares JSON numbers exactly: integers as integers, an integer and a
-/// decimal without rounding the integer to a float.
-fn compare_numbers(a: &Number, b: &Number) -> Ordering {
-    let int = |n: &Number| {
-        n.as_i64()
-            .map(i128::from)
-            .or_else(|| n.as_u64().map(i128::from))
-    };
-    match (int(a), int(b)) {
-        (Some(x), Some(y)) => x.cmp(&y),
-        (Some(x), None) => compare_int_float(x, b.as_f64().unwrap_or(0.0)),
-        (None, Some(y)) => compare_int_float(y, a.as_f64().unwrap_or(0.0)).reverse(),
-        (None, None) => a
-            .as_f64()
-            .unwrap_or(0.0)
-            .total_cmp(&b.as_f64().unwrap_or(0.0)),
-    }
-}
-
-/// Compares an integer with a float, exactly.
-#[allow(clippy::cast_precision_loss, clippy::cast_possible_truncation)]
-fn compare_int_float(int: i128, float: f64) -> Ordering {
-    // 2^100 is exact in both types and beyond every JSON integer.
-    const LIMIT: f64 = 1_267_650_600_228_229_401_496_703_205_376.0;
-    if float.is_nan() {
-        return Ordering::Less;
-    }
-    if float >= LIMIT {
-        return Ordering::Less;
-    }
-    if float <= -LIMIT {
-        return Ordering::Greater;
-    }
-    let whole = float.trunc();
-    // `whole` is an integer within ±2^100, so the cast is exact.
-    match int.cmp(&(whole as i128)) {
-        Ordering::Equal => 0.0_f64
-            .partial_cmp(&(float - whole))
-            .unwrap_or(Ordering::Equal),
-        unequal => unequal,
-    }
-}
-
-/// Compares strings by code point, folding case unless `case_exact`.
-#[must_use]
-pub fn compare_strings(a: &str, b: &str, case_exact: bool) -> Ordering {
-    if case_exact {
-        a.cmp(b)
-    } else {
-        a.chars()
-            .flat_map(char::to_lowercase)
-            .cmp(b.chars().flat_map(char::to_lowercase))
-    }
-}
-
-fn type_rank(value: &Value) -> u8 {
-    match value {
-        Value::Bool(_) => 0,
-        Value::Number(_) => 1,
-        Value::String(_) => 2,
-        Value::Array(_) => 3,
-        Value::Object(_) => 4,
-        Value::Null => 5,
-    }
 }
