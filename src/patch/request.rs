@@ -1,7 +1,8 @@
 //! The PATCH request body (RFC 7644 §3.5.2): a `PatchOp` message whose
 //! `Operations` each name an `op`, an optional `path` and a `value`.
 
-use super::quote;
+use super::QUOTE_LIMIT;
+use crate::error::quote;
 use crate::filter::{self, PatchPath};
 use crate::{Result, ScimError};
 use serde_json::{Map, Value};
@@ -171,7 +172,7 @@ impl PatchOperation {
         let kind = PatchOp::parse(name).ok_or_else(|| {
             ScimError::invalid_syntax(format!(
                 "Operations[{index}].op {} is not \"add\", \"remove\" or \"replace\"",
-                quote(name)
+                quote(name, QUOTE_LIMIT)
             ))
         })?;
 

@@ -31,14 +31,6 @@ pub(crate) fn expected(attr_type: AttrType) -> &'static str {
     }
 }
 
-/// `s` in quotes for an error message, cut to 40 characters.
-pub(crate) fn snippet(s: &str) -> String {
-    match s.char_indices().nth(40) {
-        Some((end, _)) => format!("{:?}...", s.get(..end).unwrap_or_default()),
-        None => format!("{s:?}"),
-    }
-}
-
 /// Why a string is not base64.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Base64Error {

@@ -3,14 +3,18 @@
 //! rest of the crate works on. Tolerated client quirks are marked "Tolerance".
 
 use super::compare::values_equal;
-use super::format::{check_base64, expected, kind, snippet, Base64Error};
+use super::format::{check_base64, expected, kind, Base64Error};
 use super::path::Path;
 use crate::datetime;
+use crate::error::quote;
 use crate::schema::{
     AttrType, Attribute, Mutability, Registry, ResourceType, Schema, SchemaExtension,
 };
 use crate::{Result, ScimError};
 use serde_json::{Map, Value};
+
+/// Longest value text quoted in an error message.
+const QUOTE_LIMIT: usize = 40;
 
 /// What a resource is validated for; with an `existing` resource (stored,
 /// canonical), immutable attributes are held to their current values.
@@ -514,7 +518,7 @@ fn one_value(
             if !datetime::is_valid(s) {
                 return Err(ScimError::invalid_value(format!(
                     "attribute \"{path}\" must be a dateTime (RFC 3339), got {}",
-                    snippet(s)
+                    quote(s, QUOTE_LIMIT)
                 )));
             }
             value.clone()
