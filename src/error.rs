@@ -236,6 +236,18 @@ impl std::error::Error for ScimError {}
 /// The result of every fallible core operation.
 pub type Result<T, E = ScimError> = std::result::Result<T, E>;
 
+/// The kind of a JSON value, as an error message names what it got.
+pub(crate) fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
 /// `text` in double quotes, as an error message names an offending token:
 /// `"` and `\` escaped with a backslash, control characters as `\uXXXX`,
 /// cut after `limit` characters with `...` inside the quotes.

@@ -1,21 +1,8 @@
 //! Lexical checks of attribute values (RFC 7643 §2.3): base64, hand-written
 //! so validation needs no regular expressions (dateTime is `crate::datetime`),
-//! and the words error messages use for JSON kinds and SCIM types.
+//! and the words error messages use for SCIM types.
 
 use crate::schema::AttrType;
-use serde_json::Value;
-
-/// The kind of a JSON value, as an error message names what it got.
-pub(crate) fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
 
 /// What a value of `attr_type` is, as an error message names what it wanted.
 pub(crate) fn expected(attr_type: AttrType) -> &'static str {

@@ -3,10 +3,10 @@
 //! rest of the crate works on. Tolerated client quirks are marked "Tolerance".
 
 use super::compare::values_equal;
-use super::format::{check_base64, expected, kind, Base64Error};
+use super::format::{check_base64, expected, Base64Error};
 use super::path::Path;
 use crate::datetime;
-use crate::error::quote;
+use crate::error::{json_kind, quote};
 use crate::schema::{
     AttrType, Attribute, Mutability, Registry, ResourceType, Schema, SchemaExtension,
 };
@@ -135,7 +135,7 @@ pub fn validate_with(
     let Value::Object(input) = input else {
         return Err(ScimError::invalid_syntax(format!(
             "resource must be a JSON object, got {}",
-            kind(input)
+            json_kind(input)
         )));
     };
     let core = schema_of(registry, rt, &rt.schema)?;
@@ -275,7 +275,7 @@ impl ExtensionOut<'_> {
                 return Err(ScimError::invalid_value(format!(
                     "attribute \"{}\" must be an object, got {}",
                     self.ext.schema,
-                    kind(other)
+                    json_kind(other)
                 )))
             }
         };
@@ -503,7 +503,7 @@ fn one_value(
         ScimError::invalid_value(format!(
             "attribute \"{path}\" must be {}, got {}",
             expected(attr.attr_type),
-            kind(value)
+            json_kind(value)
         ))
     };
     let kept = match (attr.attr_type, value) {
