@@ -4,7 +4,7 @@
 
 use super::ast::{AttrPath, CompValue, CompareOp, Filter};
 use crate::compare;
-use crate::schema::{AttrType, Attribute, Registry, ResourceType};
+use crate::schema::{self, AttrType, Attribute, Registry, ResourceType};
 use crate::{Result, ScimError};
 use serde_json::Value;
 use std::cmp::Ordering;
@@ -426,14 +426,7 @@ fn elements(value: Option<&Value>) -> std::slice::Iter<'_, Value> {
     }
 }
 
-/// The member `key` of an object, matched exactly first, then without regard
-/// to case (RFC 7643 §2.1: attribute names are case-insensitive).
+/// The member `key` of an object, by [`schema::member`].
 fn get<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
-    let object = value.as_object()?;
-    object.get(key).or_else(|| {
-        object
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
-    })
+    schema::member(value.as_object()?, key)
 }

@@ -1,9 +1,9 @@
 //! Sorting (RFC 7644 §3.4.2.3): `sortBy` and `sortOrder`; the comparison of
 //! values they rest on is `crate::compare::order`.
 
-use super::{member, resolve, Target};
+use super::{resolve, Target};
 use crate::compare;
-use crate::schema::{AttrType, Registry, ResourceType};
+use crate::schema::{member, AttrType, Registry, ResourceType};
 use crate::{Result, ScimError};
 use serde_json::Value;
 use std::cmp::Ordering;

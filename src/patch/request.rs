@@ -4,6 +4,7 @@
 use super::QUOTE_LIMIT;
 use crate::error::quote;
 use crate::filter::{self, PatchPath};
+use crate::schema::member;
 use crate::{Result, ScimError};
 use serde_json::{Map, Value};
 
@@ -235,14 +236,4 @@ fn check_schemas(body: &Map<String, Value>) -> Result<()> {
             "\"schemas\" must hold \"{PATCH_OP_URN}\""
         )))
     }
-}
-
-/// The member `name` of `object`, matched exactly first, then without regard to case.
-fn member<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    object.get(name).or_else(|| {
-        object
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value)
-    })
 }
