@@ -8,7 +8,7 @@ pub mod parse;
 pub use self::core::{ENTERPRISE_USER_URN, GROUP_URN, USER_URN};
 pub use attribute::{AttrType, Attribute, Mutability, Returned, Uniqueness};
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::sync::LazyLock;
 
 /// URN of schema definitions (RFC 7643 §7).
@@ -292,6 +292,19 @@ impl Registry {
             .find(|e| e.schema.eq_ignore_ascii_case(uri))
             .map(|e| e.schema.as_str())
     }
+}
+
+/// The member of `object` an attribute name (or extension URN) designates:
+/// the exact spelling first, as canonical resources have it, then without
+/// regard to case (RFC 7643 §2.1: attribute names are case-insensitive).
+#[must_use]
+pub fn member<'v>(object: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
+    object.get(name).or_else(|| {
+        object
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value)
+    })
 }
 
 #[cfg(test)]
