@@ -1,6 +1,8 @@
 //! A SCIM 2.0 service provider engine (RFC 7643, RFC 7644) for Drupal
 //! provisioning, built as the PHP extension `scim`.
 
+pub mod compare;
+pub mod datetime;
 pub mod discovery;
 pub mod error;
 pub mod filter;

@@ -2,7 +2,8 @@
 //! §3.5.2, by recursive descent, with size and nesting limits.
 
 use super::ast::{AttrPath, CompValue, CompareOp, Filter, PatchPath};
-use super::lexer::{quote, Lexer, Subject, Tok, Token};
+use super::lexer::{Lexer, Subject, Tok, Token, QUOTE_LIMIT};
+use crate::error::quote;
 use crate::{Result, ScimError};
 
 /// The longest filter or path accepted, in bytes.
@@ -204,7 +205,7 @@ impl<'a> Parser<'a> {
             )),
             _ => self.error(format!(
                 "unexpected token {} at byte {}, expected {expected}",
-                quote(self.lexer.text(token)),
+                quote(self.lexer.text(token), QUOTE_LIMIT),
                 token.start
             )),
         }
@@ -337,7 +338,7 @@ impl<'a> Parser<'a> {
         if !is_attr_name(sub) {
             return Err(self.error(format!(
                 "invalid attribute path {} at byte {}",
-                quote(sub),
+                quote(sub, QUOTE_LIMIT),
                 dot.start
             )));
         }
@@ -391,7 +392,7 @@ impl<'a> Parser<'a> {
         if !valid {
             return Err(self.error(format!(
                 "invalid attribute path {} at byte {start}",
-                quote(word)
+                quote(word, QUOTE_LIMIT)
             )));
         }
         Ok(AttrPath {

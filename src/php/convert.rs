@@ -109,13 +109,54 @@ pub fn zval_to_json(zv: &Zval) -> Result<Value> {
     value(zv, 0).map_err(Unconvertible::into_error)
 }
 
-/// Converts a PHP array to JSON: an object, or an array for a list.
+/// Converts a PHP array to JSON: an array or an object, as its keys say.
 ///
 /// # Errors
 ///
 /// As [`zval_to_json`].
 pub fn array_to_json(ht: &ZendHashTable) -> Result<Value> {
     array(ht, 0).map_err(Unconvertible::into_error)
+}
+
+/// Converts a PHP array that stands for a JSON object (a resource, a
+/// request body, a configuration): as [`array_to_json`], except that the
+/// empty array is the empty object, which `json_encode` cannot tell apart.
+///
+/// # Errors
+///
+/// As [`zval_to_json`].
+pub fn object_to_json(ht: &ZendHashTable) -> Result<Value> {
+    match array_to_json(ht)? {
+        Value::Array(list) if list.is_empty() => Ok(Value::Object(Map::new())),
+        other => Ok(other),
+    }
+}
+
+/// Converts the members of a PHP array standing for a JSON object whose keys
+/// equal one of `keys` without regard to case; the others are skipped
+/// unread. For readers that look at a few top-level members of a large
+/// resource, such as a mapping.
+///
+/// # Errors
+///
+/// As [`zval_to_json`], for the members converted.
+pub fn members_to_json(ht: &ZendHashTable, keys: &[String]) -> Result<Value> {
+    let mut map = Map::with_capacity(keys.len());
+    let mut iter = Iter::new(ht);
+    while let Some((key, zv)) = iter.next_zval() {
+        let Some(name) = key.zend_str() else {
+            continue;
+        };
+        let wanted = keys
+            .iter()
+            .any(|k| k.as_bytes().eq_ignore_ascii_case(name.as_bytes()));
+        if wanted {
+            let name = key_string(&key).map_err(Unconvertible::into_error)?;
+            let v = value(zv, 1).map_err(|e| e.at(Segment::Key(name.clone())).into_error())?;
+            map.insert(name, v);
+        }
+    }
+    Ok(Value::Object(map))
 }
 
 fn value(zv: &Zval, depth: usize) -> Result<Value, Unconvertible> {
@@ -147,8 +188,30 @@ fn value(zv: &Zval, depth: usize) -> Result<Value, Unconvertible> {
     } else {
         Err(Unconvertible::new(Problem::NoJsonForm(format!(
             "a value of type {}",
-            zv.get_type()
+            type_name(zv)
         ))))
+    }
+}
+
+/// The type of `zv` as PHP's `get_debug_type()` names scalars and arrays.
+pub fn type_name(zv: &Zval) -> String {
+    let zv = zv.dereference();
+    if zv.is_null() {
+        "null".into()
+    } else if zv.is_bool() {
+        "bool".into()
+    } else if zv.is_long() {
+        "int".into()
+    } else if zv.is_double() {
+        "float".into()
+    } else if zv.is_string() {
+        "string".into()
+    } else if zv.is_array() {
+        "array".into()
+    } else if let Some(obj) = zv.object() {
+        obj.get_class_name().unwrap_or_else(|_| "object".into())
+    } else {
+        zv.get_type().to_string().to_ascii_lowercase()
     }
 }
 
@@ -159,12 +222,15 @@ fn array(ht: &ZendHashTable, depth: usize) -> Result<Value, Unconvertible> {
 
     // A list until a key breaks the 0, 1, 2, … sequence; then the elements
     // gathered so far move into an object under their indexes.
-    let mut list: Vec<Value> = Vec::with_capacity(ht.len());
+    let mut list: Vec<Value> = Vec::new();
     let mut map: Option<Map<String, Value>> = None;
     let mut iter = Iter::new(ht);
     while let Some((key, zv)) = iter.next_zval() {
         let key = match key.long() {
             Some(i) if map.is_none() && usize::try_from(i).is_ok_and(|i| i == list.len()) => {
+                if i == 0 {
+                    list.reserve_exact(ht.len());
+                }
                 let v = value(zv, depth + 1).map_err(|e| e.at(Segment::Index(list.len())))?;
                 list.push(v);
                 continue;

@@ -31,180 +31,86 @@ use crate::error::{ScimError, ScimType, ERROR_URN};
 /// One exception class: its name, parent, status and `scimType`.
 struct ExceptionClass {
     name: &'static str,
-    parent: ClassEntryInfo,
+    /// The index of the parent in [`CLASSES`]; `None` for `\Exception`.
+    parent: Option<usize>,
     status: u16,
     scim_type: Option<ScimType>,
-    park: fn(&'static mut ClassEntry, ArgInfoTables),
 }
 
 const BASE: usize = 0;
 const BAD_REQUEST: usize = 1;
 const CONFLICT: usize = 15;
-const INTERNAL: usize = 20;
 const CLASS_COUNT: usize = 22;
 
-/// Every class, parents before children; the index is the class's slot in
+/// Every class, parents before children; a class's index is its slot in
 /// [`ENTRIES`].
+#[rustfmt::skip]
 static CLASSES: [ExceptionClass; CLASS_COUNT] = [
-    class(
-        "Scim\\Exception",
-        (ce::exception, "\\Exception"),
-        500,
-        None,
-        park::<0>,
-    ),
-    class(
-        "Scim\\BadRequestException",
-        SCIM_EXCEPTION,
-        400,
-        None,
-        park::<1>,
-    ),
-    keyword(
-        "Scim\\InvalidFilterException",
-        ScimType::InvalidFilter,
-        park::<2>,
-    ),
-    keyword("Scim\\TooManyException", ScimType::TooMany, park::<3>),
-    keyword(
-        "Scim\\InvalidSyntaxException",
-        ScimType::InvalidSyntax,
-        park::<4>,
-    ),
-    keyword(
-        "Scim\\InvalidPathException",
-        ScimType::InvalidPath,
-        park::<5>,
-    ),
-    keyword("Scim\\NoTargetException", ScimType::NoTarget, park::<6>),
-    keyword(
-        "Scim\\InvalidValueException",
-        ScimType::InvalidValue,
-        park::<7>,
-    ),
-    keyword(
-        "Scim\\InvalidVersException",
-        ScimType::InvalidVers,
-        park::<8>,
-    ),
-    keyword("Scim\\SensitiveException", ScimType::Sensitive, park::<9>),
-    keyword(
-        "Scim\\MutabilityException",
-        ScimType::Mutability,
-        park::<10>,
-    ),
-    class(
-        "Scim\\UnauthorizedException",
-        SCIM_EXCEPTION,
-        401,
-        None,
-        park::<11>,
-    ),
-    class(
-        "Scim\\ForbiddenException",
-        SCIM_EXCEPTION,
-        403,
-        None,
-        park::<12>,
-    ),
-    class(
-        "Scim\\NotFoundException",
-        SCIM_EXCEPTION,
-        404,
-        None,
-        park::<13>,
-    ),
-    class(
-        "Scim\\MethodNotAllowedException",
-        SCIM_EXCEPTION,
-        405,
-        None,
-        park::<14>,
-    ),
-    class(
-        "Scim\\ConflictException",
-        SCIM_EXCEPTION,
-        409,
-        None,
-        park::<15>,
-    ),
-    class(
-        "Scim\\UniquenessException",
-        (entry::<CONFLICT>, "\\Scim\\ConflictException"),
-        409,
-        Some(ScimType::Uniqueness),
-        park::<16>,
-    ),
-    class(
-        "Scim\\PreconditionFailedException",
-        SCIM_EXCEPTION,
-        412,
-        None,
-        park::<17>,
-    ),
-    class(
-        "Scim\\PayloadTooLargeException",
-        SCIM_EXCEPTION,
-        413,
-        None,
-        park::<18>,
-    ),
-    class(
-        "Scim\\UnsupportedMediaTypeException",
-        SCIM_EXCEPTION,
-        415,
-        None,
-        park::<19>,
-    ),
-    class(
-        "Scim\\InternalException",
-        SCIM_EXCEPTION,
-        500,
-        None,
-        park::<20>,
-    ),
-    class(
-        "Scim\\NotImplementedException",
-        SCIM_EXCEPTION,
-        501,
-        None,
-        park::<21>,
-    ),
+    class("Scim\\Exception", None, 500, None),
+    class("Scim\\BadRequestException", Some(BASE), 400, None),
+    keyword("Scim\\InvalidFilterException", ScimType::InvalidFilter),
+    keyword("Scim\\TooManyException", ScimType::TooMany),
+    keyword("Scim\\InvalidSyntaxException", ScimType::InvalidSyntax),
+    keyword("Scim\\InvalidPathException", ScimType::InvalidPath),
+    keyword("Scim\\NoTargetException", ScimType::NoTarget),
+    keyword("Scim\\InvalidValueException", ScimType::InvalidValue),
+    keyword("Scim\\InvalidVersException", ScimType::InvalidVers),
+    keyword("Scim\\SensitiveException", ScimType::Sensitive),
+    keyword("Scim\\MutabilityException", ScimType::Mutability),
+    class("Scim\\UnauthorizedException", Some(BASE), 401, None),
+    class("Scim\\ForbiddenException", Some(BASE), 403, None),
+    class("Scim\\NotFoundException", Some(BASE), 404, None),
+    class("Scim\\MethodNotAllowedException", Some(BASE), 405, None),
+    class("Scim\\ConflictException", Some(BASE), 409, None),
+    class("Scim\\UniquenessException", Some(CONFLICT), 409, Some(ScimType::Uniqueness)),
+    class("Scim\\PreconditionFailedException", Some(BASE), 412, None),
+    class("Scim\\PayloadTooLargeException", Some(BASE), 413, None),
+    class("Scim\\UnsupportedMediaTypeException", Some(BASE), 415, None),
+    class("Scim\\InternalException", Some(BASE), 500, None),
+    class("Scim\\NotImplementedException", Some(BASE), 501, None),
 ];
-
-/// `Scim\Exception` as a parent.
-const SCIM_EXCEPTION: ClassEntryInfo = (entry::<BASE>, "\\Scim\\Exception");
 
 const fn class(
     name: &'static str,
-    parent: ClassEntryInfo,
+    parent: Option<usize>,
     status: u16,
     scim_type: Option<ScimType>,
-    park: fn(&'static mut ClassEntry, ArgInfoTables),
 ) -> ExceptionClass {
     ExceptionClass {
         name,
         parent,
         status,
         scim_type,
-        park,
     }
 }
 
 /// A 400 keyword class, child of `Scim\BadRequestException`.
-const fn keyword(
-    name: &'static str,
-    kind: ScimType,
-    park: fn(&'static mut ClassEntry, ArgInfoTables),
-) -> ExceptionClass {
-    class(
-        name,
-        (entry::<BAD_REQUEST>, "\\Scim\\BadRequestException"),
-        400,
-        Some(kind),
-        park,
-    )
+const fn keyword(name: &'static str, kind: ScimType) -> ExceptionClass {
+    class(name, Some(BAD_REQUEST), 400, Some(kind))
 }
+
+/// The parent of `class` as `ClassBuilder::extends` wants it.
+fn parent_info(class: &ExceptionClass) -> ClassEntryInfo {
+    match class.parent {
+        Some(BASE) => (entry::<BASE>, "\\Scim\\Exception"),
+        Some(BAD_REQUEST) => (entry::<BAD_REQUEST>, "\\Scim\\BadRequestException"),
+        Some(CONFLICT) => (entry::<CONFLICT>, "\\Scim\\ConflictException"),
+        _ => (ce::exception, "\\Exception"),
+    }
+}
+
+/// The registration callback that keeps the class entry of slot `i`.
+macro_rules! park_for {
+    ($($i:literal)*) => {
+        fn park_for(i: usize) -> Option<fn(&'static mut ClassEntry, ArgInfoTables)> {
+            match i {
+                $($i => Some(park::<$i>),)*
+                _ => None,
+            }
+        }
+    };
+}
+park_for!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21);
 
 /// The registered class entries, filled at MINIT.
 static ENTRIES: [AtomicPtr<ClassEntry>; CLASS_COUNT] =
@@ -248,10 +154,11 @@ pub(super) fn register_classes() -> i32 {
 }
 
 fn register_class(i: usize, class: &ExceptionClass) -> ext_php_rs::error::Result<()> {
+    let park = park_for(i).ok_or(ext_php_rs::error::Error::InvalidPointer)?;
     let status = i64::from(class.status);
     let scim_type = class.scim_type.map(ScimType::as_str);
     let mut builder = ClassBuilder::new(class.name)
-        .extends(class.parent)
+        .extends(parent_info(class))
         .property(ClassProperty {
             name: "status".into(),
             flags: PropertyFlags::Protected,
@@ -283,7 +190,7 @@ fn register_class(i: usize, class: &ExceptionClass) -> ext_php_rs::error::Result
             readonly: false,
             default_stub: Some(scim_type.map_or("null".into(), |k| format!("'{k}'"))),
         })
-        .registration(class.park);
+        .registration(park);
     if i == BASE {
         builder = builder
             .method(
@@ -330,43 +237,46 @@ fn takes_no_arguments(ex: &mut ExecuteData) -> bool {
     ex.parser().parse().is_ok()
 }
 
+/// Runs the body of a method of `Scim\Exception` the way [`guard`] runs
+/// the rest: a panic becomes a thrown `Scim\InternalException`.
+fn method(ex: &mut ExecuteData, retval: &mut Zval, body: fn(&mut ExecuteData, &mut Zval)) {
+    run_handler(AssertUnwindSafe(|| {
+        if !takes_no_arguments(ex) {
+            return;
+        }
+        if let Err(payload) = catch_unwind(AssertUnwindSafe(|| body(ex, retval))) {
+            to_exception(&panicked(payload.as_ref())).throw();
+        }
+    }));
+}
+
 zend_fastcall! {
     extern fn get_status(ex: &mut ExecuteData, retval: &mut Zval) {
-        run_handler(AssertUnwindSafe(|| {
-            if takes_no_arguments(ex) {
-                retval.set_long(this_status(ex).0);
-            }
-        }));
+        method(ex, retval, |ex, retval| retval.set_long(this_status(ex).0));
     }
 }
 
 zend_fastcall! {
     extern fn get_scim_type(ex: &mut ExecuteData, retval: &mut Zval) {
-        run_handler(AssertUnwindSafe(|| {
-            if takes_no_arguments(ex) {
-                match this_status(ex).1 {
-                    Some(kind) => {
-                        let _ = retval.set_string(&kind, false);
-                    }
-                    None => retval.set_null(),
-                }
+        method(ex, retval, |ex, retval| match this_status(ex).1 {
+            Some(kind) => {
+                let _ = retval.set_string(&kind, false);
             }
-        }));
+            None => retval.set_null(),
+        });
     }
 }
 
 zend_fastcall! {
     extern fn get_document(ex: &mut ExecuteData, retval: &mut Zval) {
-        run_handler(AssertUnwindSafe(|| {
-            if takes_no_arguments(ex) {
-                let (status, scim_type, detail) = this_status(ex);
-                retval.set_hashtable(super::convert::json_to_array(&document(
-                    status,
-                    scim_type.as_deref(),
-                    &detail,
-                )));
-            }
-        }));
+        method(ex, retval, |ex, retval| {
+            let (status, scim_type, detail) = this_status(ex);
+            retval.set_hashtable(super::convert::json_to_array(&document(
+                status,
+                scim_type.as_deref(),
+                &detail,
+            )));
+        });
     }
 }
 
@@ -386,33 +296,20 @@ fn document(status: i64, scim_type: Option<&str>, detail: &str) -> Value {
     doc
 }
 
-/// The class slot of `err`.
+/// The class slot of `err`: the class with its `scimType`, or else the
+/// keyword-less class of its status (never the base class itself).
 fn slot_of(err: &ScimError) -> usize {
-    match err {
-        ScimError::Keyword(kind, _) => match kind {
-            ScimType::InvalidFilter => 2,
-            ScimType::TooMany => 3,
-            ScimType::InvalidSyntax => 4,
-            ScimType::InvalidPath => 5,
-            ScimType::NoTarget => 6,
-            ScimType::InvalidValue => 7,
-            ScimType::InvalidVers => 8,
-            ScimType::Sensitive => 9,
-            ScimType::Mutability => 10,
-            ScimType::Uniqueness => 16,
-        },
-        ScimError::BadRequest(_) => BAD_REQUEST,
-        ScimError::Unauthorized(_) => 11,
-        ScimError::Forbidden(_) => 12,
-        ScimError::NotFound(_) => 13,
-        ScimError::MethodNotAllowed(_) => 14,
-        ScimError::Conflict(_) => CONFLICT,
-        ScimError::PreconditionFailed(_) => 17,
-        ScimError::PayloadTooLarge(_) => 18,
-        ScimError::UnsupportedMediaType(_) => 19,
-        ScimError::Internal(_) => INTERNAL,
-        ScimError::NotImplemented(_) => 21,
-    }
+    let status = err.status();
+    let kind = err.scim_type();
+    CLASSES
+        .iter()
+        .enumerate()
+        .skip(1)
+        .find(|(_, c)| match kind {
+            Some(kind) => c.scim_type == Some(kind),
+            None => c.scim_type.is_none() && c.status == status,
+        })
+        .map_or(BASE, |(i, _)| i)
 }
 
 /// The PHP exception for `err`: the `Scim\` class of its status and
@@ -439,11 +336,16 @@ pub fn guard<T>(f: impl FnOnce() -> crate::Result<T>) -> PhpResult<T> {
     match catch_unwind(AssertUnwindSafe(f)) {
         Ok(Ok(value)) => Ok(value),
         Ok(Err(err)) => Err(to_exception(&err)),
-        Err(payload) => Err(to_exception(&ScimError::Internal(format!(
-            "the scim extension panicked: {}",
-            panic_message(payload.as_ref())
-        )))),
+        Err(payload) => Err(to_exception(&panicked(payload.as_ref()))),
     }
+}
+
+/// The 500 a caught panic becomes.
+fn panicked(payload: &(dyn Any + Send)) -> ScimError {
+    ScimError::Internal(format!(
+        "the scim extension panicked: {}",
+        panic_message(payload)
+    ))
 }
 
 fn panic_message(payload: &(dyn Any + Send)) -> &str {
@@ -453,5 +355,72 @@ fn panic_message(payload: &(dyn Any + Send)) -> &str {
         s
     } else {
         "non-string panic payload"
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_error_has_a_class_of_its_status_and_keyword() {
+        let kinds = [
+            ScimType::InvalidFilter,
+            ScimType::TooMany,
+            ScimType::Uniqueness,
+            ScimType::Mutability,
+            ScimType::InvalidSyntax,
+            ScimType::InvalidPath,
+            ScimType::NoTarget,
+            ScimType::InvalidValue,
+            ScimType::InvalidVers,
+            ScimType::Sensitive,
+        ];
+        let mut errors: Vec<ScimError> =
+            kinds.iter().map(|k| ScimError::keyword(*k, "x")).collect();
+        errors.extend([
+            ScimError::BadRequest("x".into()),
+            ScimError::Unauthorized("x".into()),
+            ScimError::Forbidden("x".into()),
+            ScimError::NotFound("x".into()),
+            ScimError::MethodNotAllowed("x".into()),
+            ScimError::Conflict("x".into()),
+            ScimError::PreconditionFailed("x".into()),
+            ScimError::PayloadTooLarge("x".into()),
+            ScimError::UnsupportedMediaType("x".into()),
+            ScimError::Internal("x".into()),
+            ScimError::NotImplemented("x".into()),
+        ]);
+        let mut slots: Vec<usize> = errors.iter().map(slot_of).collect();
+        for (err, slot) in errors.iter().zip(&slots) {
+            let class = &CLASSES[*slot];
+            assert_ne!(*slot, BASE, "{err}");
+            assert_eq!(class.status, err.status(), "{}", class.name);
+            assert_eq!(class.scim_type, err.scim_type(), "{}", class.name);
+        }
+        slots.sort_unstable();
+        slots.dedup();
+        assert_eq!(
+            slots.len(),
+            CLASS_COUNT - 1,
+            "one error per class but the base"
+        );
+    }
+
+    #[test]
+    fn parents_come_before_their_children() {
+        assert_eq!(CLASSES[BASE].name, "Scim\\Exception");
+        assert_eq!(CLASSES[BAD_REQUEST].name, "Scim\\BadRequestException");
+        assert_eq!(CLASSES[CONFLICT].name, "Scim\\ConflictException");
+        assert_eq!(CLASSES[BASE].parent, None);
+        for (i, class) in CLASSES.iter().enumerate().skip(1) {
+            let parent = class.parent.expect(class.name);
+            assert!(parent < i, "{} comes after its parent", class.name);
+            assert!(
+                matches!(parent, BASE | BAD_REQUEST | CONFLICT),
+                "{}: parent_info knows no class {parent}",
+                class.name
+            );
+        }
     }
 }

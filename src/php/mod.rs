@@ -8,15 +8,25 @@
 // `#[php_function]`, `#[php_class]` and `#[php_impl]` expand to items without
 // docs and take arguments by value the way PHP hands them over.
 #![allow(missing_docs, clippy::needless_pass_by_value)]
+// ext-php-rs names PHP parameters after the Rust ones; PHP's are camelCase.
+#![allow(non_snake_case)]
 
 mod convert;
 mod discovery;
 mod exception;
+mod filter;
+mod list;
+mod mapping;
+mod patch;
+mod resource;
 mod server;
+mod store;
 mod testing;
 
+use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::IniEntryPermission;
 use ext_php_rs::prelude::*;
+use ext_php_rs::types::{ZendHashTable, Zval};
 use ext_php_rs::zend::{IniEntryDef, IniEntryDefs};
 
 /// The ini settings of the extension, with their defaults.
@@ -37,16 +47,34 @@ pub const VERSION: &str = env!("CARGO_PKG_VERSION");
 /// The version of the extension, as `Scim\VERSION` and `phpversion('scim')` give it.
 #[php_function]
 #[php(name = "Scim\\version")]
-#[must_use]
-pub fn version() -> &'static str {
-    VERSION
+pub fn version() -> PhpResult<&'static str> {
+    exception::guard(|| Ok(VERSION))
 }
 
-/// MINIT: registers the ini settings and the exception classes, which the
-/// classes registered by the module builder after it may throw.
+/// Validates a resource, given as an array or as a JSON string, and returns
+/// its canonical form: `Scim\Resource::validate()` or `validateJson()`.
+#[php_function]
+#[php(name = "Scim\\validate")]
+#[php(defaults(r#type = "\"User\"", strict = true), optional = "r#type")]
+pub fn validate(
+    resource: &Zval,
+    r#type: &str,
+    existing: Option<&ZendHashTable>,
+    strict: bool,
+) -> PhpResult<ZBox<ZendHashTable>> {
+    resource::validate_any(resource, r#type, existing, strict)
+}
+
+/// MINIT: registers the ini settings, the exception classes, which the
+/// classes registered by the module builder after it may throw, and the
+/// interface `Scim\Store`.
 fn startup(_ty: i32, module_number: i32) -> i32 {
     IniEntryDef::register(INI_ENTRIES.as_slice(), module_number);
-    exception::register_classes()
+    testing::read_settings();
+    match exception::register_classes() {
+        0 => store::register_interface(),
+        failed => failed,
+    }
 }
 
 #[php_module]
@@ -55,8 +83,16 @@ pub fn get_module(module: ModuleBuilder) -> ModuleBuilder {
     module
         .constant(wrap_constant!(VERSION))
         .function(wrap_function!(version))
+        .function(wrap_function!(validate))
         .class::<discovery::Schemas>()
         .class::<discovery::ResourceTypes>()
+        .class::<discovery::Discovery>()
+        .class::<resource::Resource>()
+        .class::<resource::PhpVersion>()
+        .class::<filter::PhpFilter>()
+        .class::<patch::Patch>()
+        .class::<list::Query>()
+        .class::<mapping::PhpMapping>()
         .class::<server::Server>()
         .class::<testing::Testing>()
 }

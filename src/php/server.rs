@@ -1,23 +1,30 @@
 //! `Scim\Server`: the whole SCIM service provider behind one `handle()` call,
-//! over the embedded SQLite store. A process keeps one server per set of
-//! options, so a PHP worker opens its database once, not once per request.
+//! over the embedded SQLite store or a PHP object implementing `Scim\Store`.
+//! A process keeps one SQLite server per set of options, so a PHP worker
+//! opens its database once, not once per request; a server over a PHP store
+//! lives as long as its PHP object.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::rc::Rc;
 
+use ext_php_rs::binary_slice::BinarySlice;
 use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
+use ext_php_rs::types::array::Iter;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::{Map, Value};
 
-use super::convert::{array_to_json, json_to_array, zval_to_json};
+use super::convert::{json_to_array, object_to_json, zval_to_json};
 use super::exception::guard;
+use super::store::{PhpStore, StoreObject};
 use crate::error::{Result, ScimError};
+use crate::schema::parse::schema_from_json;
+use crate::schema::Registry;
 use crate::server::{Config, Request, Response, Server as Core};
-use crate::store::{Durability, Kind, SqliteStore};
+use crate::store::{Durability, Kind, Options as SqliteOptions, SqliteStore};
 
 thread_local! {
     /// Servers by their options' JSON text. PHP runs one request at a time
@@ -25,12 +32,22 @@ thread_local! {
     static SERVERS: RefCell<HashMap<String, Rc<Core<SqliteStore>>>> = RefCell::new(HashMap::new());
 }
 
-/// `Scim\Server`: `new Scim\Server($options)` then `$server->handle(...)`.
+/// `Scim\Server`: `new Scim\Server($options, $store)` then `$server->handle(...)`.
 #[php_class]
 #[php(name = "Scim\\Server")]
 #[php(flags = ClassFlags::Final)]
 pub struct Server {
-    inner: Rc<Core<SqliteStore>>,
+    inner: Inner,
+}
+
+/// The request handler over one of the two kinds of store.
+enum Inner {
+    /// The embedded SQLite store, shared by every `Scim\Server` of the same
+    /// options in this process.
+    Sqlite(Rc<Core<SqliteStore>>),
+    /// A PHP object implementing `Scim\Store`, such as the Drupal module's
+    /// accounts: an object of the request, so never shared.
+    Php(Box<Core<PhpStore>>),
 }
 
 fn option<'a>(options: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
@@ -60,8 +77,17 @@ fn size_option(options: &Map<String, Value>, name: &str, default: usize) -> Resu
     }
 }
 
-/// Builds a server from the options array documented on `Scim\Server`.
-fn build(options: &Map<String, Value>) -> Result<Core<SqliteStore>> {
+/// The path of the SQLite database named by the options.
+fn database(options: &Map<String, Value>) -> Result<&str> {
+    option(options, "database")
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .ok_or_else(|| invalid("option \"database\" is required".into()))
+}
+
+/// The configuration described by the options array documented on
+/// `Scim\Server`, all but `database`.
+fn config(options: &Map<String, Value>) -> Result<Config> {
     for key in options.keys() {
         if !KNOWN_OPTIONS.contains(&key.as_str()) {
             return Err(invalid(format!("unknown option \"{key}\"")));
@@ -71,10 +97,6 @@ fn build(options: &Map<String, Value>) -> Result<Core<SqliteStore>> {
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .ok_or_else(|| invalid("option \"base_url\" is required".into()))?;
-    let database = option(options, "database")
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .ok_or_else(|| invalid("option \"database\" is required".into()))?;
 
     let mut config = Config::new(base_url);
     match option(options, "tokens") {
@@ -102,20 +124,91 @@ fn build(options: &Map<String, Value>) -> Result<Core<SqliteStore>> {
         size_option(options, "max_body_bytes", config.limits.max_body_bytes)?;
     config.features.bulk.max_payload_size = config.limits.max_body_bytes as u64;
     config.features.filter.max_results = config.max_page_size as u64;
-
-    let store_options = crate::store::Options {
-        durability: durability_option(options)?,
-        ..crate::store::Options::default()
-    };
-    let store = SqliteStore::open_with(database, &store_options)?;
-    Ok(Core::new(config, store))
+    Ok(config)
 }
 
-/// The `durability` option: `"full"` (the default: every commit is synced
-/// to disk, so an acknowledged write survives a power loss) or `"normal"`
-/// (synced at checkpoints only: it survives a crash of PHP, not of the
-/// machine; many times more writes per second where a sync is slow).
-fn durability_option(options: &Map<String, Value>) -> Result<Durability> {
+/// The registry for `options`: the standard one, plus the site-defined
+/// extensions of the `extensions` option, each
+/// `{"resource_type": "User", "schema": <RFC 7643 §7 schema document>, "required": false}`.
+fn registry(options: &Map<String, Value>) -> Result<Option<Registry>> {
+    let Some(list) = option(options, "extensions") else {
+        return Ok(None);
+    };
+    let items = match list {
+        Value::Array(items) => items.as_slice(),
+        Value::Object(map) if map.is_empty() => &[],
+        _ => return Err(invalid("option \"extensions\" must be a list".into())),
+    };
+    let mut registry = Registry::standard();
+    for (i, item) in items.iter().enumerate() {
+        let at = |detail: &str| invalid(format!("extensions[{i}]: {detail}"));
+        let Value::Object(item) = item else {
+            return Err(at("must be an array"));
+        };
+        let resource_type = match item.get("resource_type") {
+            None => "User",
+            Some(Value::String(name)) => name.as_str(),
+            Some(_) => return Err(at("\"resource_type\" must be a string")),
+        };
+        let required = match item.get("required") {
+            None => false,
+            Some(Value::Bool(b)) => *b,
+            Some(_) => return Err(at("\"required\" must be a boolean")),
+        };
+        let doc = item
+            .get("schema")
+            .ok_or_else(|| at("\"schema\" is required"))?;
+        let schema = schema_from_json(doc).map_err(|e| at(e.detail()))?;
+        registry
+            .add_extension(resource_type, schema, required)
+            .map_err(|e| at(e.detail()))?;
+    }
+    Ok(Some(registry))
+}
+
+/// The server for `options` over the SQLite store, from this process's
+/// cache when an earlier `Scim\Server` had the same options.
+fn sqlite_server(options: &Map<String, Value>) -> Result<Rc<Core<SqliteStore>>> {
+    let key = Value::Object(options.clone()).to_string();
+    if let Some(inner) = SERVERS.with(|s| s.borrow().get(&key).cloned()) {
+        return Ok(inner);
+    }
+    let config = config(options)?;
+    let path = database(options)?;
+    let durability = durability(options)?;
+    let inner = match registry(options)? {
+        None => {
+            let store_options = SqliteOptions {
+                durability,
+                ..SqliteOptions::default()
+            };
+            let store = SqliteStore::open_with(path, &store_options)?;
+            Rc::new(Core::new(config, store))
+        }
+        Some(registry) => {
+            // The store resolves filters against the registry for as long as
+            // the process lives; servers are cached per set of options, so
+            // each distinct registry is leaked once, not once per request.
+            let registry: &'static Registry = Box::leak(Box::new(registry));
+            let store_options = SqliteOptions {
+                durability,
+                registry,
+                ..SqliteOptions::default()
+            };
+            let store = SqliteStore::open_with(path, &store_options)?;
+            Rc::new(Core::with_registry(registry.clone(), config, store))
+        }
+    };
+    SERVERS.with(|s| s.borrow_mut().insert(key, Rc::clone(&inner)));
+    Ok(inner)
+}
+
+/// The `durability` option of the SQLite store: `"full"` (the default: every
+/// commit is synced to disk, so an acknowledged write survives a power loss)
+/// or `"normal"` (synced at checkpoints only: it survives a crash of PHP, not
+/// of the machine; many times more writes per second where a sync is slow,
+/// see docs/benchmarks-server.md).
+fn durability(options: &Map<String, Value>) -> Result<Durability> {
     match option(options, "durability") {
         None => Ok(Durability::Full),
         Some(Value::String(s)) if s.eq_ignore_ascii_case("full") => Ok(Durability::Full),
@@ -126,11 +219,29 @@ fn durability_option(options: &Map<String, Value>) -> Result<Durability> {
     }
 }
 
+/// The server for `options` over the PHP store `store`.
+fn php_server(options: &Map<String, Value>, store: StoreObject) -> Result<Core<PhpStore>> {
+    let config = config(options)?;
+    for name in ["database", "durability"] {
+        if option(options, name).is_some() {
+            return Err(invalid(format!(
+                "option \"{name}\" must be absent when a Scim\\Store is given"
+            )));
+        }
+    }
+    let store = PhpStore::new(store);
+    Ok(match registry(options)? {
+        None => Core::new(config, store),
+        Some(registry) => Core::with_registry(registry, config, store),
+    })
+}
+
 /// The options `Scim\Server` takes.
-const KNOWN_OPTIONS: [&str; 9] = [
+const KNOWN_OPTIONS: [&str; 10] = [
     "base_url",
     "database",
     "durability",
+    "extensions",
     "tokens",
     "public_discovery",
     "keep_password",
@@ -140,18 +251,28 @@ const KNOWN_OPTIONS: [&str; 9] = [
 ];
 
 /// The request headers as name/value pairs: PHP hands them over as
-/// `name => value` or `name => [values]`.
+/// `name => value` or `name => [values]`. Names and values that are not
+/// UTF-8 are read lossily; values that are not strings are skipped.
 fn headers_of(headers: &ZendHashTable) -> Vec<(String, String)> {
     let mut pairs = Vec::with_capacity(headers.len());
-    for (key, value) in headers {
-        let name = key.to_string();
+    let mut iter = Iter::new(headers);
+    while let Some((key, value)) = iter.next_zval() {
+        let name = match (key.long(), key.zend_str()) {
+            (Some(index), _) => index.to_string(),
+            (None, Some(name)) => String::from_utf8_lossy(name.as_bytes()).into_owned(),
+            (None, None) => continue,
+        };
+        let text = |zv: &Zval| {
+            zv.zend_str()
+                .map(|s| String::from_utf8_lossy(s.as_bytes()).into_owned())
+        };
         if let Some(list) = value.array() {
-            for (_, item) in list {
-                if let Some(text) = item.string() {
+            for item in list.values() {
+                if let Some(text) = text(item) {
                     pairs.push((name.clone(), text));
                 }
             }
-        } else if let Some(text) = value.string() {
+        } else if let Some(text) = text(value) {
             pairs.push((name, text));
         }
     }
@@ -159,14 +280,20 @@ fn headers_of(headers: &ZendHashTable) -> Vec<(String, String)> {
 }
 
 /// The PHP form of a response: `status`, `headers` (name => value), `body`
-/// (string or null) and `event` (what happened, for the caller's log).
-fn response_array(response: &Response) -> ZBox<ZendHashTable> {
+/// (string or null) and `event` (what happened, for the caller's log). When
+/// the request failed with a 500 because the store threw, `failure` says
+/// what it threw; it replaces the generic detail in `event` only.
+fn response_array(response: &Response, failure: Option<String>) -> ZBox<ZendHashTable> {
     let mut headers = Map::new();
     for (name, value) in &response.headers {
         headers.insert(name.clone(), Value::from(value.as_str()));
     }
     let event = &response.event;
     let error = event.error.as_ref();
+    let detail = match (error, failure) {
+        (Some(ScimError::Internal(_)), Some(failure)) => Some(failure),
+        _ => error.map(|e| e.detail().to_owned()),
+    };
     let doc = serde_json::json!({
         "status": response.status,
         "headers": headers,
@@ -177,7 +304,7 @@ fn response_array(response: &Response) -> ZBox<ZendHashTable> {
             "resource_id": event.resource_id,
             "token_label": event.token_label,
             "scim_type": error.and_then(ScimError::scim_type).map(crate::ScimType::as_str),
-            "detail": error.map(ScimError::detail),
+            "detail": detail,
         },
     });
     json_to_array(&doc)
@@ -185,30 +312,26 @@ fn response_array(response: &Response) -> ZBox<ZendHashTable> {
 
 #[php_impl]
 impl Server {
-    /// Opens (or reuses, within this process) a server for `$options`:
-    /// `base_url` (required; `meta.location` starts with it), `database`
-    /// (required; the SQLite file, created when missing), `tokens` (label =>
-    /// SHA-256 hex digest of the bearer token), `public_discovery` (bool),
+    /// A server for `$options`: `base_url` (required; `meta.location` starts
+    /// with it), `database` (the SQLite file, created when missing; required
+    /// without `$store`, refused with it), `tokens` (label => SHA-256 hex
+    /// digest of the bearer token), `public_discovery` (bool),
     /// `keep_password` (bool), `reject_unknown_attributes` (bool, default
     /// true), `max_page_size` (int), `max_body_bytes` (int), `durability`
-    /// (`"full"`, the default, or `"normal"`: see the store's `Durability`).
-    pub fn __construct(options: &ZendHashTable) -> PhpResult<Self> {
+    /// (`"full"`, the default, or `"normal"`; SQLite only). Without
+    /// `$store`, the server is reused within this process for the same
+    /// options; with one, it keeps its resources there and is never reused.
+    pub fn __construct(options: &ZendHashTable, store: Option<StoreObject>) -> PhpResult<Self> {
         guard(|| {
-            let options = match array_to_json(options)? {
-                Value::Object(options) => options,
-                Value::Array(list) if list.is_empty() => Map::new(),
-                _ => {
-                    return Err(invalid(
-                        "options must be an array keyed by option name".into(),
-                    ))
-                }
+            let Value::Object(options) = object_to_json(options)? else {
+                return Err(invalid(
+                    "options must be an array keyed by option name".into(),
+                ));
             };
-            let key = Value::Object(options.clone()).to_string();
-            if let Some(inner) = SERVERS.with(|s| s.borrow().get(&key).cloned()) {
-                return Ok(Self { inner });
-            }
-            let inner = Rc::new(build(&options)?);
-            SERVERS.with(|s| s.borrow_mut().insert(key, Rc::clone(&inner)));
+            let inner = match store {
+                None => Inner::Sqlite(sqlite_server(&options)?),
+                Some(store) => Inner::Php(Box::new(php_server(&options, store)?)),
+            };
             Ok(Self { inner })
         })
     }
@@ -217,9 +340,18 @@ impl Server {
     /// HTTP: each is validated as a POST would validate it (an array or a
     /// JSON string), then all are stored in one transaction, or none when
     /// one is invalid. Returns the new ids, in order. For first imports and
-    /// benchmark data.
+    /// benchmark data; SQLite only: a `Scim\Store` has no transaction to
+    /// offer.
     pub fn import(&self, r#type: &str, resources: &ZendHashTable) -> PhpResult<Vec<String>> {
-        guard(|| import(&self.inner, r#type, resources))
+        guard(|| {
+            match &self.inner {
+            Inner::Sqlite(server) => import(server, r#type, resources),
+            Inner::Php(_) => Err(ScimError::NotImplemented(
+                "import() needs the SQLite store; give a Scim\\Store its resources through handle()"
+                    .into(),
+            )),
+        }
+        })
     }
 
     /// Answers one HTTP request. `$path` is the part below the base URL
@@ -232,24 +364,29 @@ impl Server {
         path: &str,
         query: Option<String>,
         headers: Option<&ZendHashTable>,
-        body: Option<&Zval>,
+        body: Option<BinarySlice<'_, u8>>,
     ) -> ZBox<ZendHashTable> {
-        let headers = headers.map(headers_of).unwrap_or_default();
-        let body: Vec<u8> = body
-            .and_then(Zval::zend_str)
-            .map(|s| s.as_bytes().to_vec())
-            .unwrap_or_default();
-        let query = query.unwrap_or_default();
-        let request = Request {
-            method,
-            path,
-            query: &query,
-            headers: &headers,
-            body: &body,
-        };
-        let response = catch_unwind(AssertUnwindSafe(|| self.inner.handle(&request)))
-            .unwrap_or_else(|_| internal_error());
-        response_array(&response)
+        catch_unwind(AssertUnwindSafe(|| {
+            let headers = headers.map(headers_of).unwrap_or_default();
+            let body: &[u8] = body.as_deref().copied().unwrap_or_default();
+            let query = query.unwrap_or_default();
+            let request = Request {
+                method,
+                path,
+                query: &query,
+                headers: &headers,
+                body,
+            };
+            match &self.inner {
+                Inner::Sqlite(server) => response_array(&server.handle(&request), None),
+                Inner::Php(server) => {
+                    server.store().take_failure();
+                    let response = server.handle(&request);
+                    response_array(&response, server.store().take_failure())
+                }
+            }
+        }))
+        .unwrap_or_else(|_| response_array(&internal_error(), None))
     }
 }
 
@@ -262,7 +399,7 @@ fn import(
     let kind = Kind::from_name(kind)
         .ok_or_else(|| invalid(format!("unknown resource type \"{kind}\"")))?;
     let mut valid = Vec::with_capacity(resources.len());
-    for (index, (_, item)) in resources.iter().enumerate() {
+    for (index, item) in resources.values().enumerate() {
         let input = match item.str() {
             Some(json) => crate::resource::parse_json(json.as_bytes(), &server.config().limits)?,
             None => zval_to_json(item)?,

@@ -3,6 +3,8 @@
 //! `scim.enable_test_hooks=1` is on, so production code cannot reach them.
 
 use ext_php_rs::flags::ClassFlags;
+use std::sync::atomic::{AtomicBool, Ordering};
+
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::Zval;
 use ext_php_rs::zend::ExecutorGlobals;
@@ -61,11 +63,21 @@ fn require_hooks() -> crate::Result<()> {
     }
 }
 
-/// Whether `scim.enable_test_hooks` is on.
-fn hooks_enabled() -> bool {
-    ExecutorGlobals::get()
+/// `scim.enable_test_hooks`, read once at MINIT: the setting is system-wide,
+/// so it cannot change while requests run.
+static HOOKS_ENABLED: AtomicBool = AtomicBool::new(false);
+
+/// Reads the ini settings this module depends on; called at MINIT, after the
+/// settings are registered.
+pub(super) fn read_settings() {
+    let on = ExecutorGlobals::get()
         .ini_values()
         .get("scim.enable_test_hooks")
         .and_then(Option::as_deref)
-        .is_some_and(|v| matches!(v, "1" | "On" | "on" | "true" | "yes"))
+        .is_some_and(|v| matches!(v.to_ascii_lowercase().as_str(), "1" | "on" | "true" | "yes"));
+    HOOKS_ENABLED.store(on, Ordering::Relaxed);
+}
+
+fn hooks_enabled() -> bool {
+    HOOKS_ENABLED.load(Ordering::Relaxed)
 }

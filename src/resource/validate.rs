@@ -3,13 +3,18 @@
 //! rest of the crate works on. Tolerated client quirks are marked "Tolerance".
 
 use super::compare::values_equal;
-use super::format::{check_base64, expected, is_date_time, kind, snippet, Base64Error};
+use super::format::{check_base64, expected, Base64Error};
 use super::path::Path;
+use crate::datetime;
+use crate::error::{json_kind, quote};
 use crate::schema::{
     AttrType, Attribute, Mutability, Registry, ResourceType, Schema, SchemaExtension,
 };
 use crate::{Result, ScimError};
 use serde_json::{Map, Value};
+
+/// Longest value text quoted in an error message.
+const QUOTE_LIMIT: usize = 40;
 
 /// What a resource is validated for; with an `existing` resource (stored,
 /// canonical), immutable attributes are held to their current values.
@@ -130,7 +135,7 @@ pub fn validate_with(
     let Value::Object(input) = input else {
         return Err(ScimError::invalid_syntax(format!(
             "resource must be a JSON object, got {}",
-            kind(input)
+            json_kind(input)
         )));
     };
     let core = schema_of(registry, rt, &rt.schema)?;
@@ -270,7 +275,7 @@ impl ExtensionOut<'_> {
                 return Err(ScimError::invalid_value(format!(
                     "attribute \"{}\" must be an object, got {}",
                     self.ext.schema,
-                    kind(other)
+                    json_kind(other)
                 )))
             }
         };
@@ -498,7 +503,7 @@ fn one_value(
         ScimError::invalid_value(format!(
             "attribute \"{path}\" must be {}, got {}",
             expected(attr.attr_type),
-            kind(value)
+            json_kind(value)
         ))
     };
     let kept = match (attr.attr_type, value) {
@@ -510,10 +515,10 @@ fn one_value(
         | (AttrType::Boolean, Value::Bool(_))
         | (AttrType::Decimal, Value::Number(_)) => value.clone(),
         (AttrType::DateTime, Value::String(s)) => {
-            if !is_date_time(s) {
+            if !datetime::is_valid(s) {
                 return Err(ScimError::invalid_value(format!(
                     "attribute \"{path}\" must be a dateTime (RFC 3339), got {}",
-                    snippet(s)
+                    quote(s, QUOTE_LIMIT)
                 )));
             }
             value.clone()

@@ -15,6 +15,7 @@
 
 use super::stamp;
 use super::Kind;
+use crate::datetime;
 use crate::filter::{AttrPath, CompValue, CompareOp, Filter};
 use crate::schema::{AttrType, Attribute, Registry, ResourceType};
 use rusqlite::types::Value as SqlValue;
@@ -159,7 +160,7 @@ enum Column {
         folded: bool,
         always: bool,
     },
-    /// A timestamp column in `stamp::format_millis` form, never NULL.
+    /// A timestamp column in `datetime::format_millis` form, never NULL.
     Time(&'static str),
 }
 
@@ -428,7 +429,7 @@ fn compare_column(column: Column, op: CompareOp, value: &CompValue) -> Part {
                 CompareOp::Sw | CompareOp::Co | CompareOp::Ew => Part::any(),
                 _ => Part::new(
                     format!("{expr} {} ?", sql_operator(op)),
-                    vec![stamp::format_millis(millis).into()],
+                    vec![datetime::format_millis(millis).into()],
                     true,
                 ),
             }

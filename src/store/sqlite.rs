@@ -124,6 +124,28 @@ impl SqliteStore {
         self.conn.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
+    /// Replaces resource `id` with what `next` returns, in one immediate
+    /// transaction that first checks `expected_version`.
+    fn rewrite(
+        &self,
+        kind: Kind,
+        id: &str,
+        expected_version: Option<u64>,
+        next: impl FnOnce(&Connection) -> Result<Value>,
+    ) -> Result<Stored> {
+        let mut conn = self.lock();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(db)?;
+        let current = head(&tx, kind, id)?.ok_or_else(|| not_found(kind, id))?;
+        check_version(kind, id, current.version, expected_version)?;
+        let resource = next(&tx)?;
+        write(&tx, kind, &current, resource, &stamp::now())?;
+        let stored = load(&tx, kind, id)?.ok_or_else(|| not_found(kind, id))?;
+        tx.commit().map_err(db)?;
+        Ok(stored)
+    }
+
     /// Stores many new resources in one transaction, all or none: for loading
     /// benchmark data and first imports. Returns their ids, in order.
     ///
@@ -209,16 +231,7 @@ impl Store for SqliteStore {
         resource: Value,
         expected_version: Option<u64>,
     ) -> Result<Stored> {
-        let mut conn = self.lock();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(db)?;
-        let current = head(&tx, kind, id)?.ok_or_else(|| not_found(kind, id))?;
-        check_version(kind, id, current.version, expected_version)?;
-        write(&tx, kind, &current, resource, &stamp::now())?;
-        let stored = load(&tx, kind, id)?.ok_or_else(|| not_found(kind, id))?;
-        tx.commit().map_err(db)?;
-        Ok(stored)
+        self.rewrite(kind, id, expected_version, |_| Ok(resource))
     }
 
     fn delete(&self, kind: Kind, id: &str, expected_version: Option<u64>) -> Result<()> {
@@ -299,18 +312,10 @@ impl Store for SqliteStore {
         expected_version: Option<u64>,
         modify: &mut dyn FnMut(&Value) -> Result<Value>,
     ) -> Result<Stored> {
-        let mut conn = self.lock();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(db)?;
-        let current = head(&tx, kind, id)?.ok_or_else(|| not_found(kind, id))?;
-        check_version(kind, id, current.version, expected_version)?;
-        let before = load(&tx, kind, id)?.ok_or_else(|| not_found(kind, id))?;
-        let after = modify(&before.resource)?;
-        write(&tx, kind, &current, after, &stamp::now())?;
-        let stored = load(&tx, kind, id)?.ok_or_else(|| not_found(kind, id))?;
-        tx.commit().map_err(db)?;
-        Ok(stored)
+        self.rewrite(kind, id, expected_version, |tx| {
+            let before = load(tx, kind, id)?.ok_or_else(|| not_found(kind, id))?;
+            modify(&before.resource)
+        })
     }
 }
 

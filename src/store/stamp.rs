@@ -1,6 +1,7 @@
 //! What a store stamps on a resource: a fresh `id` (RFC 7643 §3.1) and the
 //! `meta.created`/`meta.lastModified` instants, written as RFC 3339 UTC.
 
+use crate::datetime::{self, format_millis, DateTime};
 use std::collections::hash_map::RandomState;
 use std::fs::File;
 use std::hash::BuildHasher;
@@ -94,137 +95,21 @@ pub fn now() -> String {
     format_millis(millis)
 }
 
-/// Milliseconds since the Unix epoch as `YYYY-MM-DDTHH:MM:SS.mmmZ`; instants
-/// outside the years 0000 to 9999 are clamped to them.
-#[must_use]
-pub fn format_millis(millis: i64) -> String {
-    let millis = millis.clamp(MIN_MILLIS, MAX_MILLIS);
-    let days = millis.div_euclid(MILLIS_PER_DAY);
-    let in_day = millis.rem_euclid(MILLIS_PER_DAY);
-    let (year, month, day) = civil_from_days(days);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}.{:03}Z",
-        in_day / 3_600_000,
-        in_day / 60_000 % 60,
-        in_day / 1000 % 60,
-        in_day % 1000
-    )
-}
-
-/// Reads an RFC 3339 §5.6 `date-time` (with `Z` or a numeric offset) as
-/// milliseconds since the Unix epoch. `None` when the text is not one, or
-/// when it carries a nonzero fraction finer than a millisecond, which the
-/// store's millisecond columns could not compare exactly.
+/// Reads an RFC 3339 §5.6 `date-time` (see [`datetime::read`]) as
+/// milliseconds since the Unix epoch, for comparison with the store's
+/// `meta.created`/`meta.lastModified` columns. `None` when the text is not
+/// one, gives no offset, or carries a nonzero fraction finer than a
+/// millisecond, which those millisecond columns could not compare exactly.
 #[must_use]
 pub fn parse_millis(text: &str) -> Option<i64> {
-    let b = text.as_bytes();
-    if b.len() < 20 || b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') {
+    let DateTime {
+        instant: (seconds, nanos),
+        zoned,
+    } = datetime::read(text)?;
+    if !zoned || nanos % 1_000_000 != 0 {
         return None;
     }
-    if !matches!(b.get(10), Some(b'T' | b't'))
-        || b.get(13) != Some(&b':')
-        || b.get(16) != Some(&b':')
-    {
-        return None;
-    }
-    let year = digits(b, 0, 4)?;
-    let month = digits(b, 5, 2)?;
-    let day = digits(b, 8, 2)?;
-    let hour = digits(b, 11, 2)?;
-    let minute = digits(b, 14, 2)?;
-    let second = digits(b, 17, 2)?;
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
-    if hour > 23 || minute > 59 || second > 59 {
-        return None;
-    }
-
-    let mut rest = b.get(19..)?;
-    let mut millis = 0;
-    if let Some((b'.', fraction)) = rest.split_first() {
-        let len = fraction.iter().take_while(|c| c.is_ascii_digit()).count();
-        let (digits, tail) = fraction.split_at(len);
-        if digits.is_empty() || digits.iter().skip(3).any(|&c| c != b'0') {
-            return None;
-        }
-        for place in 0..3 {
-            millis = millis * 10 + digits.get(place).map_or(0, |c| i64::from(c - b'0'));
-        }
-        rest = tail;
-    }
-    let offset_minutes = match rest {
-        [b'Z' | b'z'] => 0,
-        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
-            let hours = digits(&[*h1, *h2], 0, 2)?;
-            let minutes = digits(&[*m1, *m2], 0, 2)?;
-            if hours > 23 || minutes > 59 {
-                return None;
-            }
-            let total = hours * 60 + minutes;
-            if *sign == b'-' {
-                -total
-            } else {
-                total
-            }
-        }
-        _ => return None,
-    };
-
-    let days = days_from_civil(year, month, day);
-    let seconds = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
-    Some(seconds * 1000 + millis)
-}
-
-const MILLIS_PER_DAY: i64 = 86_400_000;
-/// 0000-01-01T00:00:00.000Z.
-const MIN_MILLIS: i64 = -62_167_219_200_000;
-/// 9999-12-31T23:59:59.999Z.
-const MAX_MILLIS: i64 = 253_402_300_799_999;
-
-fn digits(b: &[u8], start: usize, len: usize) -> Option<i64> {
-    b.get(start..start + len)?.iter().try_fold(0, |acc, &c| {
-        c.is_ascii_digit().then(|| acc * 10 + i64::from(c - b'0'))
-    })
-}
-
-fn is_leap(year: i64) -> bool {
-    year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if is_leap(year) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (the "days from civil"
-/// method: count in 400-year eras starting on March 1).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let year_of_era = y - era * 400;
-    let day_of_year = (153 * ((month + 9) % 12) + 2) / 5 + day - 1;
-    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
-    era * 146_097 + day_of_era - 719_468
-}
-
-/// The inverse of [`days_from_civil`].
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z - era * 146_097;
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    (year, month, day)
+    Some(seconds * 1000 + i64::from(nanos / 1_000_000))
 }
 
 #[cfg(test)]

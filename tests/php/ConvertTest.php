@@ -89,7 +89,7 @@ final class ConvertTest extends ScimTestCase {
       'too deep' => [$deep, \Scim\InvalidSyntaxException::class, 'invalidSyntax', 'the value at "' . str_repeat('[0]', 64) . '" nests deeper than 64 levels'],
       'object' => [['x' => new \DateTimeImmutable('2024-01-01')], \Scim\InvalidValueException::class, 'invalidValue', 'an object of class DateTimeImmutable at "x" has no JSON form'],
       'closure' => [[fn() => 1], \Scim\InvalidValueException::class, 'invalidValue', 'an object of class Closure at "[0]" has no JSON form'],
-      'resource' => [['f' => STDERR], \Scim\InvalidValueException::class, 'invalidValue', 'a value of type Resource at "f" has no JSON form'],
+      'resource' => [['f' => STDERR], \Scim\InvalidValueException::class, 'invalidValue', 'a value of type resource at "f" has no JSON form'],
     ];
   }
 

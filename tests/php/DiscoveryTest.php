@@ -51,6 +51,35 @@ final class DiscoveryTest extends ScimTestCase {
     $this->assertScimError(fn() => \Scim\ResourceTypes::get('Device'), \Scim\NotFoundException::class, 404, NULL, 'resource type "Device" not found');
   }
 
+  public function testServiceProviderConfigAnnouncesFeatures(): void {
+    $config = \Scim\Discovery::serviceProviderConfig('https://example.com/scim/v2/', ['maxResults' => 50, 'sort' => FALSE, 'documentationUri' => 'https://example.com/help']);
+    $this->assertSame(['urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig'], $config['schemas']);
+    $this->assertSame(['supported' => TRUE, 'maxResults' => 50], $config['filter']);
+    $this->assertSame(['supported' => FALSE], $config['sort']);
+    $this->assertSame('https://example.com/help', $config['documentationUri']);
+    $this->assertSame('https://example.com/scim/v2/ServiceProviderConfig', $config['meta']['location']);
+    $this->assertSame('oauthbearertoken', $config['authenticationSchemes'][0]['type']);
+    $this->assertSame(\Scim\Discovery::serviceProviderConfig('https://x'), \Scim\Discovery::serviceProviderConfig('https://x', []));
+  }
+
+  public function testServiceProviderConfigRejectsUnknownFeatures(): void {
+    $this->assertScimError(fn() => \Scim\Discovery::serviceProviderConfig('https://x', ['bulk' => TRUE]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'unknown feature "bulk"');
+    $this->assertScimError(fn() => \Scim\Discovery::serviceProviderConfig('https://x', ['sort' => 'yes']), \Scim\InvalidValueException::class, 400, 'invalidValue', 'feature "sort" must be a boolean');
+  }
+
+  public function testDiscoveryListsAndItems(): void {
+    $base = 'https://example.com/scim/v2';
+    $schemas = \Scim\Discovery::schemas($base);
+    $this->assertSame(3, $schemas['totalResults']);
+    $this->assertSame("$base/Schemas/urn:ietf:params:scim:schemas:core:2.0:User", $schemas['Resources'][0]['meta']['location']);
+    $this->assertSame('Group', \Scim\Discovery::schema($base, 'urn:ietf:params:scim:schemas:core:2.0:group')['name']);
+    $types = \Scim\Discovery::resourceTypes($base);
+    $this->assertSame(['User', 'Group'], array_column($types['Resources'], 'id'));
+    $this->assertSame("$base/ResourceTypes/User", \Scim\Discovery::resourceType($base, 'user')['meta']['location']);
+    $this->assertScimError(fn() => \Scim\Discovery::schema($base, 'urn:nope'), \Scim\NotFoundException::class, 404, NULL, 'schema "urn:nope" not found');
+    $this->assertScimError(fn() => \Scim\Discovery::resourceType($base, 'Device'), \Scim\NotFoundException::class, 404, NULL, 'resource type "Device" not found');
+  }
+
   public function testDiscoveryClassesCannotBeInstantiated(): void {
     $this->expectException(\Error::class);
     new \Scim\Schemas();

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace Scim\Tests;
 
+require_once __DIR__ . '/ArrayStore.php';
+
 /**
  * Scim\Server: options, handle() and import() over a temporary database.
  */
@@ -84,6 +86,13 @@ final class ServerTest extends ScimTestCase {
     $this->assertSame(501, $server->handle('GET', '/Me', NULL, self::AUTH)['status']);
   }
 
+  public function testReadsHeadersThatAreNotUtf8WithoutFailing(): void {
+    $server = $this->server();
+    $odd = $server->handle('GET', '/Users', NULL, ["X-\xff" => "\xfe", 'X-List' => ['a', 1]] + self::AUTH);
+    $this->assertSame(200, $odd['status']);
+    $this->assertSame(0, json_decode($odd['body'], TRUE)['totalResults']);
+  }
+
   public function testImportsAllOrNothing(): void {
     $server = $this->server();
     $ids = $server->import('User', [['userName' => 'a'], json_encode(['userName' => 'b'])]);
@@ -93,6 +102,44 @@ final class ServerTest extends ScimTestCase {
     $this->assertScimError(fn() => $server->import('User', [['userName' => 'd'], ['userName' => 'A']]), \Scim\UniquenessException::class, 409, 'uniqueness', 'userName "A" is already in use');
     $list = json_decode($server->handle('GET', '/Users', 'count=10', self::AUTH)['body'], TRUE);
     $this->assertSame(2, $list['totalResults']);
+  }
+
+  public function testServesSiteDefinedExtensions(): void {
+    $urn = 'urn:example:params:scim:schemas:extension:site:2.0:User';
+    $server = $this->server(['extensions' => [[
+      'resource_type' => 'User',
+      'schema' => [
+        'id' => $urn,
+        'name' => 'SiteUser',
+        'description' => 'Fields of this site',
+        'attributes' => [[
+          'name' => 'badge',
+          'type' => 'string',
+          'multiValued' => FALSE,
+          'required' => FALSE,
+          'caseExact' => FALSE,
+          'mutability' => 'readWrite',
+          'returned' => 'default',
+          'uniqueness' => 'none',
+        ]],
+      ],
+    ]]]);
+    $created = $server->handle('POST', '/Users', NULL, self::AUTH, json_encode([
+      'schemas' => ['urn:ietf:params:scim:schemas:core:2.0:User', $urn],
+      'userName' => 'badged',
+      $urn => ['badge' => 'B-17'],
+    ]));
+    $this->assertSame(201, $created['status']);
+    $this->assertSame('B-17', json_decode($created['body'], TRUE)[$urn]['badge']);
+
+    $found = $server->handle('GET', '/Users', 'filter=' . rawurlencode($urn . ':badge eq "b-17"'), self::AUTH);
+    $this->assertSame(1, json_decode($found['body'], TRUE)['totalResults']);
+
+    $schema = json_decode($server->handle('GET', '/Schemas/' . $urn, NULL, self::AUTH)['body'], TRUE);
+    $this->assertSame('badge', $schema['attributes'][0]['name']);
+
+    $this->assertScimError(fn() => $this->server(['extensions' => [['schema' => ['id' => 'nope']]]]), \Scim\InvalidValueException::class, 400, 'invalidValue');
+    $this->assertScimError(fn() => $this->server(['extensions' => [['resource_type' => 'Device', 'schema' => ['id' => $urn, 'attributes' => []]]]]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'extensions[0]: unknown resource type "Device"');
   }
 
   public function testRefusesBadOptions(): void {
@@ -109,6 +156,9 @@ final class ServerTest extends ScimTestCase {
     }
     $this->assertScimError(fn() => $this->server(['durability' => 'off']), \Scim\InvalidValueException::class, 400, 'invalidValue', 'option "durability" must be "full" or "normal"');
     $this->assertScimError(fn() => $this->server(['durability' => TRUE]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'option "durability" must be "full" or "normal"');
+    // A Scim\Store decides its own durability.
+    $options = ['base_url' => 'https://example.com/scim/v2', 'durability' => 'normal'];
+    $this->assertScimError(fn() => new \Scim\Server($options, new ArrayStore()), \Scim\InvalidValueException::class, 400, 'invalidValue', 'option "durability" must be absent when a Scim\Store is given');
   }
 
 }

@@ -21,6 +21,7 @@ function describe_callable(ReflectionFunctionAbstract $f): array {
       'name' => $p->getName(),
       'type' => $p->hasType() ? (string) $p->getType() : NULL,
       'optional' => $p->isOptional(),
+      'default' => $p->isDefaultValueAvailable() ? var_export($p->getDefaultValue(), TRUE) : NULL,
       'byRef' => $p->isPassedByReference(),
       'variadic' => $p->isVariadic(),
     ];
