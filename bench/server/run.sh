@@ -37,6 +37,7 @@ REF_LOAD_SECONDS=${REF_LOAD_SECONDS:-60}
 REF_USERS=${REF_USERS:-$USERS}
 SKIP_REFERENCE=${SKIP_REFERENCE:-0}
 SCIM2_SERVER_VERSION=0.8.3
+SCIM2_MODELS_VERSION=0.12.3 # as tests/conformance/requirements.txt pins it
 GUNICORN_VERSION=27.0.1
 
 log() { printf '== %s\n' "$*" >&2; }
@@ -73,14 +74,16 @@ install_debian nginx php8.2-fpm php8.2-opcache wrk curl
 
 venv="$repo/.venv"
 [[ -x "$venv/bin/python" ]] || python3 -m venv "$venv"
-if ! "$venv/bin/python" - "$SCIM2_SERVER_VERSION" "$GUNICORN_VERSION" <<'PY' 2>/dev/null
+pins=("scim2-server==$SCIM2_SERVER_VERSION" "scim2-models==$SCIM2_MODELS_VERSION"
+  "gunicorn==$GUNICORN_VERSION")
+if ! "$venv/bin/python" - "${pins[@]}" <<'PY' 2>/dev/null
 import importlib.metadata as m, sys
-wanted = {"scim2-server": sys.argv[1], "gunicorn": sys.argv[2]}
+wanted = dict(pin.split("==") for pin in sys.argv[1:])
 raise SystemExit(any(m.version(n) != v for n, v in wanted.items()))
 PY
 then
-  log "installing scim2-server==$SCIM2_SERVER_VERSION gunicorn==$GUNICORN_VERSION into .venv"
-  "$venv/bin/python" -m pip install -q "scim2-server==$SCIM2_SERVER_VERSION" "gunicorn==$GUNICORN_VERSION"
+  log "installing ${pins[*]} into .venv"
+  "$venv/bin/python" -m pip install -q "${pins[@]}"
 fi
 
 # --- Build ------------------------------------------------------------------
