@@ -12,11 +12,15 @@
 #
 # wrk ($THREADS threads, $CONNECTIONS connections, $DURATION each) runs GET
 # /Users/{id}, GET /Users?filter=userName eq "userN", POST /Users and PATCH
-# /Users/{id} against both. Everything listens on 127.0.0.1 or on Unix
-# sockets in a temporary folder, and is stopped on exit.
+# /Users/{id} against both; ours' POST and PATCH run again after php-fpm is
+# restarted with SCIM_DURABILITY=normal (the default is "full"). Each row
+# also gives the CPU time the servers spent per request, and each write row
+# how long a synced disk write took. Everything listens on 127.0.0.1 or on
+# Unix sockets in a temporary folder, and is stopped on exit.
 #
-# Installs what is missing: nginx, php8.2-fpm, wrk (Debian); scim2-server and
-# gunicorn into <repo>/.venv (PyPI). Not part of `make test`.
+# Installs what is missing: nginx, php8.2-fpm, wrk, curl (Debian);
+# scim2-server, scim2-models and gunicorn into <repo>/.venv (PyPI). Not part
+# of `make test`.
 #
 # Environment (defaults): PORT (18080), USERS (100000), DURATION (12s),
 # WARMUP (3s), THREADS (2), CONNECTIONS (16), REF_LOAD_SECONDS (60),
@@ -323,6 +327,7 @@ bench() {
   line+=" app_cpu_us=$(((app_after - app_before) * 1000000 / hz / requests))"
   line+=" nginx_cpu_us=$(((nginx_after - nginx_before) * 1000000 / hz / requests))"
   line+=" load1=$(cut -d' ' -f1 /proc/loadavg)"
+  [[ $mode == post || $mode == patch ]] && line+=" sync_ms=$(sync_ms)"
   result[$server.$mode]=$line
   printf '%-9s %-7s %s\n' "$server" "$mode" "$line"
 }
@@ -340,6 +345,17 @@ echo "machine: $(nproc) cores, $(free -g | awk '/^Mem:/ {print $2}') GiB, load a
 echo "busiest processes at start (%CPU over 1 s, command):"
 top -b -n2 -d1 -o %CPU -w 200 | awk '/^top -/ { n++ } n == 2' \
   | awk 'found && NF >= 12 { print "  " $9, $12 } /^ *PID/ { found = 1 }' | head -6
+# sync_ms: how long one synced 4 KiB write takes on the database's disk, the
+# floor of a commit with durability "full". Measured next to each write run,
+# since it varies with the other I/O on the machine.
+sync_ms() {
+  local seconds
+  seconds=$( { LC_ALL=C dd if=/dev/zero of="$tmp/sync.test" bs=4k count=100 oflag=dsync 2>&1 >/dev/null; } \
+    | awk '/copied/ { print $(NF-3) }')
+  rm -f "$tmp/sync.test"
+  awk -v s="$seconds" 'BEGIN { printf "%.2f", s * 1000 / 100 }'
+}
+echo "disk: one synced 4 KiB write takes $(sync_ms) ms"
 echo "wrk: $THREADS threads, $CONNECTIONS connections, $DURATION per run (after a $WARMUP warm-up)"
 bench baseline fixed "http://127.0.0.1:$PORT" /fixed "$tmp/ids-ours.txt" "$fpm_pid"
 for mode in get filter post patch; do
@@ -382,18 +398,18 @@ echo
 echo "load: ours $(cat "$tmp/load-ours.txt")"
 [[ -s $tmp/load-ref.txt ]] && echo "load: reference $(grep reference-load "$tmp/load-ref.txt")"
 echo
-printf '| %-11s | %-7s | %8s | %8s | %8s | %7s | %7s | %14s | %16s | %5s |\n' \
-  server op req/s p50_ms p99_ms non2xx sockerr app_cpu_us/req nginx_cpu_us/req load1
-printf '|%s|\n' "-------------|---------|----------|----------|----------|---------|---------|----------------|------------------|-------"
+printf '| %-11s | %-7s | %8s | %8s | %8s | %7s | %7s | %14s | %16s | %5s | %7s |\n' \
+  server op req/s p50_ms p99_ms non2xx sockerr app_cpu_us/req nginx_cpu_us/req load1 sync_ms
+printf '|%s|\n' "-------------|---------|----------|----------|----------|---------|---------|----------------|------------------|-------|---------"
 for key in baseline.fixed ours.get ours.filter ours.post ours.patch \
   ours-normal.post ours-normal.patch reference.get reference.filter reference.post reference.patch; do
   [[ -n ${result[$key]:-} ]] || continue
   line=${result[$key]}
-  printf '| %-11s | %-7s | %8s | %8s | %8s | %7s | %7s | %14s | %16s | %5s |\n' \
+  printf '| %-11s | %-7s | %8s | %8s | %8s | %7s | %7s | %14s | %16s | %5s | %7s |\n' \
     "${key%%.*}" "${key#*.}" "$(field rps "$line")" "$(field p50_ms "$line")" \
     "$(field p99_ms "$line")" "$(field non2xx "$line")" \
     "$(field socket_errors "$line")" "$(field app_cpu_us "$line")" \
-    "$(field nginx_cpu_us "$line")" "$(field load1 "$line")"
+    "$(field nginx_cpu_us "$line")" "$(field load1 "$line")" "$(field sync_ms "$line")"
 done
 if [[ $SKIP_REFERENCE != 1 ]]; then
   echo
