@@ -157,7 +157,9 @@ class AccountMapping {
    * Where the document already gives a field its value, nothing changes.
    * Where the account differs (an administrator edited it in Drupal), the
    * attribute the rule maps is set or removed so that the document gives
-   * the account's value.
+   * the account's value. An attribute whose rule keeps the field when the
+   * attribute is absent (active, by default) stays absent: SCIM said
+   * nothing about the field, and the field disagrees with nothing.
    *
    * @param array $document
    *   The stored SCIM User.
@@ -182,7 +184,8 @@ class AccountMapping {
         continue;
       }
       $value = $fields[$field];
-      if (self::same($given[$field] ?? NULL, $value)) {
+      $silent = self::isEmpty($given[$field] ?? NULL) && ($rule['absent'] ?? 'clear') === 'keep';
+      if ($silent || self::same($given[$field] ?? NULL, $value)) {
         continue;
       }
       $path = self::parsePath((string) ($rule['scim'] ?? ''));

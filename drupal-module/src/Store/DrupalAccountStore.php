@@ -13,6 +13,7 @@ use Drupal\Core\Utility\Error;
 use Drupal\Core\Validation\Plugin\Validation\Constraint\UniqueFieldConstraint;
 use Drupal\scim_provisioning\Event\ScimAccountEvent;
 use Drupal\scim_provisioning\Event\ScimAccountEvents;
+use Drupal\user\Plugin\Validation\Constraint\UserMailRequired;
 use Drupal\user\UserInterface;
 use Psr\Log\LoggerInterface;
 use Scim\Exception;
@@ -804,6 +805,11 @@ class DrupalAccountStore implements Store {
     $this->dispatcher->dispatch(new ScimAccountEvent($account, $document, $operation), ScimAccountEvents::PRE_SAVE);
     if ($validate) {
       foreach ($account->validate() as $violation) {
+        // An email address is optional for accounts an administrator
+        // creates; SCIM Users need none either (RFC 7643 section 4.1.2).
+        if ($violation->getConstraint() instanceof UserMailRequired) {
+          continue;
+        }
         $field = strtok((string) $violation->getPropertyPath(), '.');
         $message = rtrim(strip_tags((string) $violation->getMessage()), '.');
         if ($violation->getConstraint() instanceof UniqueFieldConstraint) {
@@ -955,23 +961,18 @@ class DrupalAccountStore implements Store {
       }
       $groups = $memberships ? ($known['groups'] ?? $this->table->groupsOf([$row->id])[$row->id]) : [];
       if ($groups) {
-        $document['groups'] = array_map(static fn (array $group): array => [
-          'value' => $group['id'],
-          'display' => (string) (self::decode($group['document'])['displayName'] ?? ''),
-          'type' => 'direct',
-        ], $groups);
+        $document['groups'] = array_map(static function (array $group): array {
+          $display = self::decode($group['document'])['displayName'] ?? NULL;
+          return ['value' => $group['id']] + (is_string($display) ? ['display' => $display] : []) + ['type' => 'direct'];
+        }, $groups);
       }
     }
     elseif ($memberships) {
       $members = $this->table->members($row->id);
       if ($members) {
         $document['members'] = array_map(static function (array $member): array {
-          $attribute = $member['type'] === 'User' ? 'userName' : 'displayName';
-          return [
-            'value' => $member['id'],
-            'display' => (string) (self::decode($member['document'])[$attribute] ?? ''),
-            'type' => $member['type'],
-          ];
+          $display = self::decode($member['document'])['displayName'] ?? NULL;
+          return ['value' => $member['id']] + (is_string($display) ? ['display' => $display] : []) + ['type' => $member['type']];
         }, $members);
       }
     }
