@@ -1248,9 +1248,11 @@ class DrupalAccountStore implements Store {
    *   The account, or NULL.
    */
   protected function accountBy(string $field, string $value): ?UserInterface {
+    // LIKE without wildcards compares without regard to case on every
+    // database; an equal sign does not on SQLite for email addresses.
     $ids = $this->userStorage()->getQuery()
       ->accessCheck(FALSE)
-      ->condition($field, $value)
+      ->condition($field, $this->database->escapeLike($value), 'LIKE')
       ->condition('uid', 0, '<>')
       ->range(0, 1)
       ->execute();
