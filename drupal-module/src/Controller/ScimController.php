@@ -29,11 +29,11 @@ use Symfony\Component\HttpKernel\Exception\ServiceUnavailableHttpException;
 class ScimController implements ContainerInjectionInterface {
 
   /**
-   * The server factory.
+   * The server factory; NULL where the scim extension lacks \Scim\Store.
    *
-   * @var \Drupal\scim_provisioning\ScimServerFactory
+   * @var \Drupal\scim_provisioning\ScimServerFactory|null
    */
-  protected ScimServerFactory $servers;
+  protected ?ScimServerFactory $servers;
 
   /**
    * The provisioning log.
@@ -59,8 +59,8 @@ class ScimController implements ContainerInjectionInterface {
   /**
    * Constructs the controller.
    *
-   * @param \Drupal\scim_provisioning\ScimServerFactory $servers
-   *   The server factory.
+   * @param \Drupal\scim_provisioning\ScimServerFactory|null $servers
+   *   The server factory, or NULL where the scim extension is missing.
    * @param \Drupal\scim_provisioning\ProvisioningLog $log
    *   The provisioning log.
    * @param \Drupal\Core\Session\AccountInterface $current_user
@@ -68,7 +68,7 @@ class ScimController implements ContainerInjectionInterface {
    * @param \Psr\Log\LoggerInterface $logger
    *   The module's logger channel.
    */
-  public function __construct(ScimServerFactory $servers, ProvisioningLog $log, AccountInterface $current_user, LoggerInterface $logger) {
+  public function __construct(?ScimServerFactory $servers, ProvisioningLog $log, AccountInterface $current_user, LoggerInterface $logger) {
     $this->servers = $servers;
     $this->log = $log;
     $this->currentUser = $current_user;
@@ -79,8 +79,10 @@ class ScimController implements ContainerInjectionInterface {
    * {@inheritdoc}
    */
   public static function create(ContainerInterface $container) {
+    // The store implements the extension's \Scim\Store interface: where the
+    // extension is missing, its class cannot even be loaded.
     return new static(
-      $container->get('scim_provisioning.server_factory'),
+      static::extensionReady() ? $container->get('scim_provisioning.server_factory') : NULL,
       $container->get('scim_provisioning.log'),
       $container->get('current_user'),
       $container->get('logger.channel.scim_provisioning'),
@@ -103,7 +105,7 @@ class ScimController implements ContainerInjectionInterface {
     if (!extension_loaded('scim')) {
       throw new ServiceUnavailableHttpException(NULL, 'the scim PHP extension is not loaded on this site');
     }
-    if (!interface_exists('\Scim\Store') || !class_exists('\Scim\Mapping')) {
+    if (!static::extensionReady() || $this->servers === NULL) {
       throw new ServiceUnavailableHttpException(NULL, 'the scim PHP extension on this site is too old: it lacks Scim\Store or Scim\Mapping');
     }
 
@@ -127,6 +129,16 @@ class ScimController implements ContainerInjectionInterface {
     }
     $response->headers->set('Cache-Control', 'no-store');
     return $response;
+  }
+
+  /**
+   * Tells whether the scim extension offers what the store needs.
+   *
+   * @return bool
+   *   TRUE when \Scim\Store and \Scim\Mapping exist.
+   */
+  protected static function extensionReady(): bool {
+    return interface_exists('\Scim\Store') && class_exists('\Scim\Mapping');
   }
 
   /**
