@@ -709,7 +709,7 @@ namespace Scim {
      *   "base_url" (required; meta.location starts with it), "database" (the
      *   SQLite file, created when missing; required without $store, refused
      *   with one), "tokens" (label => SHA-256 hex digest of the bearer
-     *   token), "public_discovery" (bool), "keep_password" (bool),
+     *   token, or a list of ["label" => ..., "digest" => ...]), "public_discovery" (bool), "keep_password" (bool),
      *   "reject_unknown_attributes" (bool, default TRUE), "max_page_size"
      *   (int), "max_body_bytes" (int), "extensions" (site-defined extension
      *   schemas: a list of ["resource_type" => "User", "schema" => an RFC
