@@ -462,6 +462,9 @@ fn multi_value(
         other => return Ok(one_value(attr, other, None, path, cx)?.map(|v| Value::Array(vec![v]))),
     };
     let mut values = Vec::with_capacity(items.len());
+    // Most multi-valued attributes with many values (`members`) have no
+    // `primary`; they skip looking it up in every value.
+    let can_be_primary = attr.sub_attributes.iter().any(|s| s.name == "primary");
     let mut has_primary = false;
     for (i, item) in items.iter().enumerate() {
         let at = path.index(i);
@@ -471,7 +474,7 @@ fn multi_value(
         let Some(value) = one_value(attr, item, None, &at, cx)? else {
             continue;
         };
-        if value.get("primary") == Some(&Value::Bool(true)) {
+        if can_be_primary && value.get("primary") == Some(&Value::Bool(true)) {
             if has_primary {
                 return Err(ScimError::invalid_value(format!(
                     "attribute \"{path}\" has more than one primary value"
@@ -567,7 +570,8 @@ fn complex_value(
     cx: &Context<'_>,
 ) -> Result<Option<Value>> {
     let old = old.and_then(Value::as_object);
-    let mut out = Map::new();
+    // Sized up front: a map that grows rehashes every key it holds.
+    let mut out = Map::with_capacity(obj.len());
     for (key, value) in obj {
         match attr.sub_attribute(key) {
             Some(sub) => put(&mut out, sub, value, old, path, cx)?,
