@@ -2,7 +2,7 @@
 //! (`status` and `scimType`) and rendered as an error document.
 
 use serde_json::{json, Value};
-use std::fmt;
+use std::fmt::{self, Write};
 
 /// The URN of an error document (RFC 7644 §3.12).
 pub const ERROR_URN: &str = "urn:ietf:params:scim:api:messages:2.0:Error";
@@ -140,6 +140,25 @@ impl ScimError {
         Self::keyword(ScimType::TooMany, detail)
     }
 
+    /// The same error (variant and keyword) with another detail.
+    #[must_use]
+    pub fn with_detail(&self, detail: String) -> Self {
+        match self {
+            Self::Keyword(kind, _) => Self::Keyword(*kind, detail),
+            Self::BadRequest(_) => Self::BadRequest(detail),
+            Self::Unauthorized(_) => Self::Unauthorized(detail),
+            Self::Forbidden(_) => Self::Forbidden(detail),
+            Self::NotFound(_) => Self::NotFound(detail),
+            Self::MethodNotAllowed(_) => Self::MethodNotAllowed(detail),
+            Self::Conflict(_) => Self::Conflict(detail),
+            Self::PreconditionFailed(_) => Self::PreconditionFailed(detail),
+            Self::PayloadTooLarge(_) => Self::PayloadTooLarge(detail),
+            Self::UnsupportedMediaType(_) => Self::UnsupportedMediaType(detail),
+            Self::Internal(_) => Self::Internal(detail),
+            Self::NotImplemented(_) => Self::NotImplemented(detail),
+        }
+    }
+
     /// The HTTP status of this error.
     #[must_use]
     pub fn status(&self) -> u16 {
@@ -217,6 +236,42 @@ impl std::error::Error for ScimError {}
 /// The result of every fallible core operation.
 pub type Result<T, E = ScimError> = std::result::Result<T, E>;
 
+/// The kind of a JSON value, as an error message names what it got.
+pub(crate) fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// `text` in double quotes, as an error message names an offending token:
+/// `"` and `\` escaped with a backslash, control characters as `\uXXXX`,
+/// cut after `limit` characters with `...` inside the quotes.
+pub(crate) fn quote(text: &str, limit: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(limit) + 5);
+    out.push('"');
+    for (count, ch) in text.chars().enumerate() {
+        if count == limit {
+            out.push_str("...");
+            break;
+        }
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +289,15 @@ mod tests {
                 "detail": "userName \"bjensen\" is already in use",
             })
         );
+    }
+
+    #[test]
+    fn quotes_escape_and_cut() {
+        assert_eq!(quote("a\"b\\c", 8), r#""a\"b\\c""#);
+        assert_eq!(quote("line\nfeed\u{7f}", 16), r#""line\u000afeed\u007f""#);
+        assert_eq!(quote("abcdef", 4), r#""abcd...""#);
+        assert_eq!(quote("abcd", 4), r#""abcd""#);
+        assert_eq!(quote("ééé", 2), "\"éé...\"");
     }
 
     #[test]

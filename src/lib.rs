@@ -1,6 +1,8 @@
 //! A SCIM 2.0 service provider engine (RFC 7643, RFC 7644) for Drupal
 //! provisioning, built as the PHP extension `scim`.
 
+pub mod compare;
+pub mod datetime;
 pub mod discovery;
 pub mod error;
 pub mod filter;
@@ -9,6 +11,8 @@ pub mod mapping;
 pub mod patch;
 pub mod resource;
 pub mod schema;
+pub mod server;
+pub mod store;
 pub mod version;
 
 #[cfg(feature = "php")]

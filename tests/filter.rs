@@ -181,7 +181,9 @@ fn rejects_malformed_filters_with_exact_messages() {
         ("emails[type[value pr]]", "value filter at byte 11 is nested in another value filter"),
         ("emails[(type[value pr])]", "value filter at byte 12 is nested in another value filter"),
         ("name.givenName[value pr]", "unexpected token \"[\" at byte 14, expected a comparison operator"),
-        ("emails[type eq \"work\"].value eq \"x\"", "unexpected token \".\" at byte 22, expected \"and\", \"or\" or the end"),
+        ("emails[type eq \"work\"].value", "unexpected end of filter at byte 28, expected a comparison operator"),
+        ("emails[type eq \"work\"].5 eq \"x\"", "unexpected token \"5\" at byte 23, expected a sub-attribute name"),
+        ("emails[type eq \"work\"].value.x eq \"x\"", "invalid attribute path \"value.x\" at byte 22"),
         ("not a pr", "unexpected token \"a\" at byte 4, expected a comparison operator"),
         ("a.b.c pr", "invalid attribute path \"a.b.c\" at byte 0"),
         ("a. pr", "invalid attribute path \"a.\" at byte 0"),
@@ -213,6 +215,27 @@ fn rejects_malformed_filters_with_exact_messages() {
     for (input, message) in cases {
         assert_eq!(filter_error(input), message, "{input}");
     }
+}
+
+#[test]
+fn reads_a_comparison_after_a_value_filter_as_part_of_it() {
+    // Entra ID's matching filter on a filtered email (a tolerance).
+    let parsed = scim::filter::parse("emails[type eq \"work\"].value eq \"b@x.org\"").unwrap();
+    let expected = Filter::ValuePath(
+        attr("emails"),
+        Box::new(and(eq("type", "work"), eq("value", "b@x.org"))),
+    );
+    assert_eq!(parsed, expected);
+    round_trips("emails[type eq \"work\"].value eq \"b@x.org\"");
+    let user = user();
+    assert!(user_matches(
+        "emails[type eq \"work\"].value eq \"bjensen@example.com\"",
+        &user
+    ));
+    assert!(!user_matches(
+        "emails[type eq \"home\"].value eq \"bjensen@example.com\"",
+        &user
+    ));
 }
 
 #[test]

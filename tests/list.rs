@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used, clippy::type_complexity)]
 
 use scim::list::{
-    paging, sort, ListResponse, Paging, Projection, Query, SearchRequest, Sort, SortOrder,
+    paging, ListResponse, Paging, Projection, Query, SearchRequest, Sort, SortOrder,
     DEFAULT_MAX_PAGE_SIZE,
 };
 use scim::schema::{Registry, ResourceType, Returned, ENTERPRISE_USER_URN, GROUP_URN, USER_URN};
@@ -588,7 +588,7 @@ fn values_compare_by_attribute_type() {
     ];
     for (a, b, attr_type, case_exact, expected) in cases {
         assert_eq!(
-            sort::compare_values(a, b, *attr_type, *case_exact),
+            scim::compare::order(a, b, *attr_type, *case_exact),
             *expected,
             "{a} vs {b} as {attr_type:?}"
         );
@@ -618,7 +618,7 @@ fn date_times_parse_to_instants() {
         ("é", None),
     ];
     for (text, expected) in cases {
-        assert_eq!(sort::parse_date_time(text), *expected, "{text}");
+        assert_eq!(scim::datetime::parse(text), *expected, "{text}");
     }
 }
 

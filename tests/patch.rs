@@ -772,3 +772,17 @@ fn entra_writes_op_names_in_any_case() {
         (&json!("Boss"), &json!("B"))
     );
 }
+
+#[test]
+fn a_schemas_member_inside_an_extension_object_is_ignored() {
+    let out = patched(
+        &enterprise_user(),
+        json!([{
+            "op": "add",
+            "path": ENTERPRISE_USER_URN,
+            "value": {"schemas": [ENTERPRISE_USER_URN], "department": "Sales"},
+        }]),
+    );
+    assert_eq!(out.resource[ENTERPRISE_USER_URN]["department"], "Sales");
+    assert!(out.resource[ENTERPRISE_USER_URN].get("schemas").is_none());
+}

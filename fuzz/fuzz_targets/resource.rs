@@ -1,8 +1,10 @@
 //! Fuzzes `scim::resource::parse_json` and `validate` for every resource type
-//! of the shared registry, strict and lenient: never panics, and what
-//! validates is a fixed point (RFC 7643 §2: validating the canonical form
-//! gives it back, key order included), replaces itself unchanged (RFC 7644
-//! §3.5.1), and a canonical User always maps to account fields.
+//! of the shared registry, strict and lenient (and the body as a schema
+//! document): never panics, and what validates is a fixed point (RFC 7643
+//! §2: validating the canonical form gives it back, key order included, as a
+//! create, a replace or a patch result against itself), a replace by the
+//! original input gives it too (RFC 7644 §3.5.1), and a canonical User always
+//! maps to account fields.
 
 #![no_main]
 
@@ -21,6 +23,8 @@ fuzz_target!(|body: &[u8]| {
     let Ok(input) = resource::parse_json(body, &Limits::default()) else {
         return;
     };
+    let _ = scim::schema::parse::schema_from_json(&input);
+
     let registry = Registry::shared();
     for rt in &registry.resource_types {
         for options in [Options::strict(), Options::lenient()] {

@@ -3,10 +3,10 @@
 //! filter names only attributes the resource type has.
 
 use super::ast::{AttrPath, CompValue, CompareOp, Filter};
-use super::datetime;
-use crate::schema::{AttrType, Attribute, Registry, ResourceType};
+use crate::compare;
+use crate::schema::{self, AttrType, Attribute, Registry, ResourceType};
 use crate::{Result, ScimError};
-use serde_json::{Number, Value};
+use serde_json::Value;
 use std::cmp::Ordering;
 use std::sync::LazyLock;
 
@@ -29,8 +29,9 @@ static SCHEMAS: LazyLock<Attribute> = LazyLock::new(|| {
 /// - a comparison on a multi-valued attribute matches when any value does;
 /// - a complex attribute compared without a sub-attribute compares its
 ///   `value` sub-attribute (`emails co "@example.com"`);
-/// - strings compare by the attribute's `caseExact`; `dateTime` values
-///   compare as instants; numbers as numbers; booleans only with `eq` and
+/// - values compare by the rules of `crate::compare`: strings by the
+///   attribute's `caseExact`; `dateTime` values as instants when both parse,
+///   else as text; numbers by value, exactly; booleans only with `eq` and
 ///   `ne` (`gt`, `ge`, `lt`, `le` on a boolean or binary attribute never
 ///   match: [`check`] rejects them first);
 /// - `pr` is true when the value is not null, not `""`, not `[]`, not `{}`;
@@ -335,9 +336,7 @@ impl<'v> Target<'_, 'v> {
 fn compare_one(value: &Value, op: CompareOp, literal: &CompValue, definition: &Attribute) -> bool {
     match (value, literal) {
         (Value::String(a), CompValue::String(b)) => compare_strings(a, op, b, definition),
-        (Value::Number(a), CompValue::Number(b)) => {
-            compare_numbers(a, b).is_some_and(|ordering| by_ordering(op, ordering))
-        }
+        (Value::Number(a), CompValue::Number(b)) => by_ordering(op, compare::order_numbers(a, b)),
         (Value::Bool(a), CompValue::Bool(b)) => match op {
             CompareOp::Eq => a == b,
             CompareOp::Ne => a != b,
@@ -345,16 +344,6 @@ fn compare_one(value: &Value, op: CompareOp, literal: &CompValue, definition: &A
         },
         _ => op == CompareOp::Ne,
     }
-}
-
-fn compare_numbers(a: &Number, b: &Number) -> Option<Ordering> {
-    if let (Some(a), Some(b)) = (a.as_i64(), b.as_i64()) {
-        return Some(a.cmp(&b));
-    }
-    if let (Some(a), Some(b)) = (a.as_u64(), b.as_u64()) {
-        return Some(a.cmp(&b));
-    }
-    a.as_f64()?.partial_cmp(&b.as_f64()?)
 }
 
 /// `eq`, `ne`, `gt`, `ge`, `lt`, `le` from an ordering; the others are false.
@@ -370,39 +359,49 @@ fn by_ordering(op: CompareOp, ordering: Ordering) -> bool {
     }
 }
 
+/// `a op b` for strings: `co`, `sw` and `ew` as text; the others by
+/// [`compare::order_date_times`] when both are dateTimes, else by
+/// [`compare::strings_equal`] and [`compare::order_strings`].
 fn compare_strings(a: &str, op: CompareOp, b: &str, definition: &Attribute) -> bool {
-    let ordering = !matches!(op, CompareOp::Co | CompareOp::Sw | CompareOp::Ew);
+    let case_exact = definition.case_exact;
+    if matches!(op, CompareOp::Co | CompareOp::Sw | CompareOp::Ew) {
+        return if case_exact {
+            compare_exact(a, op, b)
+        } else if a.is_ascii() && b.is_ascii() {
+            compare_ascii_folded(a.as_bytes(), op, b.as_bytes())
+        } else {
+            compare_exact(&a.to_lowercase(), op, &b.to_lowercase())
+        };
+    }
     match definition.attr_type {
-        AttrType::DateTime if ordering => {
-            if let (Some(a), Some(b)) = (datetime::parse(a), datetime::parse(b)) {
-                return by_ordering(op, a.cmp(&b));
+        AttrType::DateTime => {
+            if let Some(ordering) = compare::order_date_times(a, b) {
+                return by_ordering(op, ordering);
             }
         }
-        AttrType::Binary | AttrType::Boolean
-            if ordering && !matches!(op, CompareOp::Eq | CompareOp::Ne) =>
-        {
+        AttrType::Binary | AttrType::Boolean if !matches!(op, CompareOp::Eq | CompareOp::Ne) => {
             return false;
         }
         _ => {}
     }
-    if definition.case_exact {
-        compare_exact(a, op, b)
-    } else if a.is_ascii() && b.is_ascii() {
-        compare_ascii_folded(a.as_bytes(), op, b.as_bytes())
-    } else {
-        compare_exact(&a.to_lowercase(), op, &b.to_lowercase())
+    match op {
+        CompareOp::Eq => compare::strings_equal(a, b, case_exact),
+        CompareOp::Ne => !compare::strings_equal(a, b, case_exact),
+        _ => by_ordering(op, compare::order_strings(a, b, case_exact)),
     }
 }
 
+/// `co`, `sw` or `ew`, as written.
 fn compare_exact(a: &str, op: CompareOp, b: &str) -> bool {
     match op {
         CompareOp::Co => a.contains(b),
         CompareOp::Sw => a.starts_with(b),
         CompareOp::Ew => a.ends_with(b),
-        _ => by_ordering(op, a.cmp(b)),
+        _ => false,
     }
 }
 
+/// `co`, `sw` or `ew` on ASCII text, without regard to case.
 fn compare_ascii_folded(a: &[u8], op: CompareOp, b: &[u8]) -> bool {
     match op {
         CompareOp::Co => b.is_empty() || a.windows(b.len()).any(|w| w.eq_ignore_ascii_case(b)),
@@ -414,20 +413,7 @@ fn compare_ascii_folded(a: &[u8], op: CompareOp, b: &[u8]) -> bool {
             .checked_sub(b.len())
             .and_then(|start| a.get(start..))
             .is_some_and(|tail| tail.eq_ignore_ascii_case(b)),
-        _ => {
-            let ordering = if matches!(op, CompareOp::Eq | CompareOp::Ne) {
-                if a.eq_ignore_ascii_case(b) {
-                    Ordering::Equal
-                } else {
-                    Ordering::Less
-                }
-            } else {
-                a.iter()
-                    .map(u8::to_ascii_lowercase)
-                    .cmp(b.iter().map(u8::to_ascii_lowercase))
-            };
-            by_ordering(op, ordering)
-        }
+        _ => false,
     }
 }
 
@@ -440,14 +426,7 @@ fn elements(value: Option<&Value>) -> std::slice::Iter<'_, Value> {
     }
 }
 
-/// The member `key` of an object, matched exactly first, then without regard
-/// to case (RFC 7643 §2.1: attribute names are case-insensitive).
+/// The member `key` of an object, by [`schema::member`].
 fn get<'v>(value: &'v Value, key: &str) -> Option<&'v Value> {
-    let object = value.as_object()?;
-    object.get(key).or_else(|| {
-        object
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
-    })
+    schema::member(value.as_object()?, key)
 }

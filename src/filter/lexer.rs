@@ -1,8 +1,8 @@
 //! Tokens of the filter grammar (RFC 7644 §3.4.2.2): words borrowed from the
 //! input, JSON strings and numbers, brackets; each with its byte offset.
 
+use crate::error::quote;
 use serde_json::Number;
-use std::fmt::Write;
 
 /// What kind of text is being read, so errors can name it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +58,7 @@ pub(crate) struct Token<'a> {
 }
 
 /// Longest token text quoted in an error message.
-const QUOTE_LIMIT: usize = 32;
+pub(super) const QUOTE_LIMIT: usize = 32;
 
 /// Reads tokens one at a time from a filter or path.
 pub(crate) struct Lexer<'a> {
@@ -143,7 +143,7 @@ impl<'a> Lexer<'a> {
                     .unwrap_or('?');
                 return Err(self.error(format!(
                     "unexpected character {} at byte {start}",
-                    quote(ch.encode_utf8(&mut [0; 4]))
+                    quote(ch.encode_utf8(&mut [0; 4]), QUOTE_LIMIT)
                 )));
             }
         };
@@ -166,8 +166,12 @@ impl<'a> Lexer<'a> {
             self.pos += 1;
         }
         let text = self.slice(start, self.pos);
-        serde_json::from_str::<Number>(text)
-            .map_err(|_| self.error(format!("invalid number {} at byte {start}", quote(text))))
+        serde_json::from_str::<Number>(text).map_err(|_| {
+            self.error(format!(
+                "invalid number {} at byte {start}",
+                quote(text, QUOTE_LIMIT)
+            ))
+        })
     }
 
     /// A JSON string (RFC 8259 §7), unescaped. The opening quote is at `self.pos`.
@@ -225,7 +229,7 @@ impl<'a> Lexer<'a> {
                 let end = self.char_end(at + 1);
                 return Err(self.error(format!(
                     "invalid escape {} at byte {at}",
-                    quote(self.slice(at, end))
+                    quote(self.slice(at, end), QUOTE_LIMIT)
                 )));
             }
         };
@@ -282,7 +286,7 @@ impl<'a> Lexer<'a> {
         let end = end.min(self.input.len());
         self.error(format!(
             "invalid unicode escape {} at byte {at}",
-            quote(self.slice(at, end))
+            quote(self.slice(at, end), QUOTE_LIMIT)
         ))
     }
 
@@ -298,26 +302,4 @@ impl<'a> Lexer<'a> {
     pub(crate) fn text(&self, token: &Token<'_>) -> &'a str {
         self.slice(token.start, token.end)
     }
-}
-
-/// `text` in double quotes, with `"` and `\` escaped, cut to a readable length.
-pub(crate) fn quote(text: &str) -> String {
-    let mut out = String::with_capacity(text.len().min(QUOTE_LIMIT) + 5);
-    out.push('"');
-    for (count, ch) in text.chars().enumerate() {
-        if count == QUOTE_LIMIT {
-            out.push_str("...");
-            break;
-        }
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{:04x}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
 }

@@ -2,7 +2,6 @@
 //! syntax tree, printing, evaluation against a resource.
 
 pub mod ast;
-mod datetime;
 mod display;
 mod eval;
 mod lexer;

@@ -2,7 +2,8 @@
 //! §3.5.2, by recursive descent, with size and nesting limits.
 
 use super::ast::{AttrPath, CompValue, CompareOp, Filter, PatchPath};
-use super::lexer::{quote, Lexer, Subject, Tok, Token};
+use super::lexer::{Lexer, Subject, Tok, Token, QUOTE_LIMIT};
+use crate::error::quote;
 use crate::{Result, ScimError};
 
 /// The longest filter or path accepted, in bytes.
@@ -204,7 +205,7 @@ impl<'a> Parser<'a> {
             )),
             _ => self.error(format!(
                 "unexpected token {} at byte {}, expected {expected}",
-                quote(self.lexer.text(token)),
+                quote(self.lexer.text(token), QUOTE_LIMIT),
                 token.start
             )),
         }
@@ -309,6 +310,10 @@ impl<'a> Parser<'a> {
                 self.descend(&token)?;
                 let filter = self.or_expr(true)?;
                 self.close(Closer::Bracket)?;
+                if matches!(self.peek()?.tok, Tok::Dot) {
+                    let filter = self.value_path_comparison(filter)?;
+                    return Ok(Filter::ValuePath(path, Box::new(filter)));
+                }
                 Ok(Filter::ValuePath(path, Box::new(filter)))
             }
             Tok::LBracket if in_value => Err(self.error(format!(
@@ -317,6 +322,41 @@ impl<'a> Parser<'a> {
             ))),
             _ => Err(self.unexpected(&token, "a comparison operator")),
         }
+    }
+
+    /// Tolerance: `emails[type eq "work"].value eq "x"`, a comparison on a
+    /// sub-attribute after a value filter. RFC 7644 §3.4.2.2's grammar has no
+    /// such form, but Entra ID sends it when its matching attribute is a
+    /// filtered email. It means `emails[type eq "work" and value eq "x"]`,
+    /// and is parsed into that.
+    fn value_path_comparison(&mut self, inner: Filter) -> Result<Filter> {
+        let dot = self.next()?;
+        let token = self.next()?;
+        let Tok::Word(sub) = token.tok else {
+            return Err(self.unexpected(&token, "a sub-attribute name"));
+        };
+        if !is_attr_name(sub) {
+            return Err(self.error(format!(
+                "invalid attribute path {} at byte {}",
+                quote(sub, QUOTE_LIMIT),
+                dot.start
+            )));
+        }
+        let path = AttrPath {
+            uri: None,
+            name: sub.to_owned(),
+            sub_attr: None,
+        };
+        let token = self.next()?;
+        let comparison = match token.tok {
+            Tok::Word(w) if w.eq_ignore_ascii_case("pr") => Filter::Present(path),
+            Tok::Word(w) => match compare_op(w) {
+                Some(op) => Filter::Compare(path, op, self.comp_value()?),
+                None => return Err(self.unexpected(&token, "a comparison operator")),
+            },
+            _ => return Err(self.unexpected(&token, "a comparison operator")),
+        };
+        Ok(Filter::And(Box::new(inner), Box::new(comparison)))
     }
 
     /// `compValue`: a JSON string, number, `true`, `false` or `null`.
@@ -352,7 +392,7 @@ impl<'a> Parser<'a> {
         if !valid {
             return Err(self.error(format!(
                 "invalid attribute path {} at byte {start}",
-                quote(word)
+                quote(word, QUOTE_LIMIT)
             )));
         }
         Ok(AttrPath {

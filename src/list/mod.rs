@@ -14,7 +14,7 @@ pub use sort::{Sort, SortOrder};
 
 use crate::schema::{Attribute, Registry, ResourceType};
 use crate::Result;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// A list or search request resolved against one resource type: everything
 /// needed to turn the resources a filter matched into a `ListResponse`.
@@ -158,15 +158,4 @@ fn split_urn(path: &str) -> (Option<&str>, &str) {
         }
         _ => (None, path),
     }
-}
-
-/// The member of `object` named `name`: the exact spelling first (resources
-/// are canonical), then without regard to case.
-pub(crate) fn member<'v>(object: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
-    object.get(name).or_else(|| {
-        object
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value)
-    })
 }

@@ -2,7 +2,7 @@
 //! fills, and its compiled form, which reads and writes a resource directly.
 
 use crate::filter::{matches_value, parse_path, AttrPath, CompValue, CompareOp, Filter};
-use crate::schema::{AttrType, Attribute, Mutability, Registry, Resolved, ResourceType};
+use crate::schema::{member, AttrType, Attribute, Mutability, Registry, Resolved, ResourceType};
 use crate::{Result, ScimError};
 use serde::Serialize;
 use serde_json::{Map, Value};
@@ -330,9 +330,9 @@ impl Compiled {
     pub(super) fn extract<'v>(&self, resource: &'v Value) -> Option<&'v Value> {
         let mut object = resource.as_object()?;
         if let Some(urn) = &self.container {
-            object = get(object, urn)?.as_object()?;
+            object = member(object, urn)?.as_object()?;
         }
-        let mut value = get(object, &self.attr)?;
+        let mut value = member(object, &self.attr)?;
         match &self.select {
             Select::Single => {}
             Select::Preferred => value = preferred(value.as_array()?)?,
@@ -344,7 +344,7 @@ impl Compiled {
             }
         }
         if let Some(sub) = &self.sub {
-            value = get(value.as_object()?, sub)?;
+            value = member(value.as_object()?, sub)?;
         }
         (!value.is_null()).then_some(value)
     }
@@ -568,21 +568,10 @@ fn leaf<'a>(
     }
 }
 
-/// The member `key` of `object`: the exact key first (canonical resources
-/// use the schema's case), else without regard to case (RFC 7643 §2.1).
-fn get<'v>(object: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
-    object.get(key).or_else(|| {
-        object
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
-    })
-}
-
 /// The preferred value of a multi-valued attribute: the one marked `primary`
 /// (RFC 7643 §2.4), else the first of `type` "work", else the first.
 fn preferred<'v>(values: &'v [Value]) -> Option<&'v Value> {
-    let member = |v: &'v Value, key: &str| v.as_object().and_then(|o| get(o, key));
+    let member = |v: &'v Value, key: &str| v.as_object().and_then(|o| member(o, key));
     values
         .iter()
         .find(|v| member(v, "primary").and_then(Value::as_bool) == Some(true))

@@ -1,8 +1,10 @@
 //! The PATCH request body (RFC 7644 §3.5.2): a `PatchOp` message whose
 //! `Operations` each name an `op`, an optional `path` and a `value`.
 
-use super::quote;
+use super::QUOTE_LIMIT;
+use crate::error::quote;
 use crate::filter::{self, PatchPath};
+use crate::schema::member;
 use crate::{Result, ScimError};
 use serde_json::{Map, Value};
 
@@ -171,7 +173,7 @@ impl PatchOperation {
         let kind = PatchOp::parse(name).ok_or_else(|| {
             ScimError::invalid_syntax(format!(
                 "Operations[{index}].op {} is not \"add\", \"remove\" or \"replace\"",
-                quote(name)
+                quote(name, QUOTE_LIMIT)
             ))
         })?;
 
@@ -234,14 +236,4 @@ fn check_schemas(body: &Map<String, Value>) -> Result<()> {
             "\"schemas\" must hold \"{PATCH_OP_URN}\""
         )))
     }
-}
-
-/// The member `name` of `object`, matched exactly first, then without regard to case.
-fn member<'a>(object: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
-    object.get(name).or_else(|| {
-        object
-            .iter()
-            .find(|(key, _)| key.eq_ignore_ascii_case(name))
-            .map(|(_, value)| value)
-    })
 }

@@ -1,16 +1,19 @@
-//! Equality of attribute values under the attribute's rules: `caseExact`
-//! governs string comparison (RFC 7643 §2.2), never how a value is stored.
+//! Equality of whole attribute values, complex and multi-valued ones
+//! included; single values compare by `crate::compare::equal`, where
+//! `caseExact` governs string comparison (RFC 7643 §2.2).
 
+use crate::compare;
 use crate::schema::{AttrType, Attribute, Mutability};
 use serde_json::Value;
 
 /// Whether `a` and `b` are the same value of `attr`.
 ///
-/// Strings compare without regard to case unless the attribute is
-/// `caseExact`; numbers compare by value (`1` equals `1.0`); complex values
-/// compare sub-attribute by sub-attribute, absent equal to null, readOnly
-/// sub-attributes left out (the server sets them); multi-valued values
-/// compare as multisets, order ignored (RFC 7643 §2.4 gives arrays no order).
+/// Single values compare by [`compare::equal`]: strings without regard to
+/// case unless the attribute is `caseExact`, numbers by value (`1` equals
+/// `1.0`), dateTimes as instants. Complex values compare sub-attribute by
+/// sub-attribute, absent equal to null, readOnly sub-attributes left out
+/// (the server sets them); multi-valued values compare as multisets, order
+/// ignored (RFC 7643 §2.4 gives arrays no order).
 #[must_use]
 pub fn values_equal(attr: &Attribute, a: &Value, b: &Value) -> bool {
     match (a, b) {
@@ -48,32 +51,13 @@ fn one_equal(attr: &Attribute, left: &Value, right: &Value) -> bool {
                     _ => false,
                 }
             }),
-        (_, Value::String(l), Value::String(r)) if !attr.case_exact => {
-            strings_equal_ignoring_case(l, r)
-        }
-        (_, Value::Number(l), Value::Number(r)) => {
-            l == r
-                || l.as_f64()
-                    .zip(r.as_f64())
-                    .is_some_and(|(l, r)| l.total_cmp(&r).is_eq())
-        }
-        _ => left == right,
+        _ => compare::equal(left, right, attr.attr_type, attr.case_exact),
     }
 }
 
 /// A value that is there: not absent, not null.
 fn assigned(value: Option<&Value>) -> Option<&Value> {
     value.filter(|v| !v.is_null())
-}
-
-/// Case-insensitive equality, Unicode-aware, without allocating.
-fn strings_equal_ignoring_case(x: &str, y: &str) -> bool {
-    if x.is_ascii() && y.is_ascii() {
-        return x.eq_ignore_ascii_case(y);
-    }
-    x.chars()
-        .flat_map(char::to_lowercase)
-        .eq(y.chars().flat_map(char::to_lowercase))
 }
 
 #[cfg(test)]

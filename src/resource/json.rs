@@ -87,7 +87,7 @@ pub fn parse_json(body: &[u8], limits: &Limits) -> Result<Value> {
     } else {
         Err(ScimError::invalid_syntax(format!(
             "request body must be a JSON object, got {}",
-            super::format::kind(&value)
+            crate::error::json_kind(&value)
         )))
     }
 }

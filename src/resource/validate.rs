@@ -3,13 +3,18 @@
 //! rest of the crate works on. Tolerated client quirks are marked "Tolerance".
 
 use super::compare::values_equal;
-use super::format::{check_base64, expected, is_date_time, kind, snippet, Base64Error};
+use super::format::{check_base64, expected, Base64Error};
 use super::path::Path;
+use crate::datetime;
+use crate::error::{json_kind, quote};
 use crate::schema::{
     AttrType, Attribute, Mutability, Registry, ResourceType, Schema, SchemaExtension,
 };
 use crate::{Result, ScimError};
 use serde_json::{Map, Value};
+
+/// Longest value text quoted in an error message.
+const QUOTE_LIMIT: usize = 40;
 
 /// What a resource is validated for; with an `existing` resource (stored,
 /// canonical), immutable attributes are held to their current values.
@@ -130,7 +135,7 @@ pub fn validate_with(
     let Value::Object(input) = input else {
         return Err(ScimError::invalid_syntax(format!(
             "resource must be a JSON object, got {}",
-            kind(input)
+            json_kind(input)
         )));
     };
     let core = schema_of(registry, rt, &rt.schema)?;
@@ -270,7 +275,7 @@ impl ExtensionOut<'_> {
                 return Err(ScimError::invalid_value(format!(
                     "attribute \"{}\" must be an object, got {}",
                     self.ext.schema,
-                    kind(other)
+                    json_kind(other)
                 )))
             }
         };
@@ -399,11 +404,6 @@ fn put(
         return Ok(());
     }
     let path = parent.attr(&attr.name);
-    if out.contains_key(&attr.name) {
-        return Err(ScimError::invalid_syntax(format!(
-            "attribute \"{path}\" is given more than once"
-        )));
-    }
     let old = existing
         .and_then(|m| m.get(&attr.name))
         .filter(|v| !v.is_null());
@@ -419,7 +419,12 @@ fn put(
             }
         }
     }
-    out.insert(attr.name.clone(), new);
+    // Two input names meet here only when they differ in case alone.
+    if out.insert(attr.name.clone(), new).is_some() {
+        return Err(ScimError::invalid_syntax(format!(
+            "attribute \"{path}\" is given more than once"
+        )));
+    }
     Ok(())
 }
 
@@ -462,9 +467,7 @@ fn multi_value(
         other => return Ok(one_value(attr, other, None, path, cx)?.map(|v| Value::Array(vec![v]))),
     };
     let mut values = Vec::with_capacity(items.len());
-    // Most multi-valued attributes with many values (`members`) have no
-    // `primary`; they skip looking it up in every value.
-    let can_be_primary = attr.sub_attributes.iter().any(|s| s.name == "primary");
+    let check_primary = attr.sub_attribute("primary").is_some();
     let mut has_primary = false;
     for (i, item) in items.iter().enumerate() {
         let at = path.index(i);
@@ -474,7 +477,7 @@ fn multi_value(
         let Some(value) = one_value(attr, item, None, &at, cx)? else {
             continue;
         };
-        if can_be_primary && value.get("primary") == Some(&Value::Bool(true)) {
+        if check_primary && value.get("primary") == Some(&Value::Bool(true)) {
             if has_primary {
                 return Err(ScimError::invalid_value(format!(
                     "attribute \"{path}\" has more than one primary value"
@@ -500,7 +503,7 @@ fn one_value(
         ScimError::invalid_value(format!(
             "attribute \"{path}\" must be {}, got {}",
             expected(attr.attr_type),
-            kind(value)
+            json_kind(value)
         ))
     };
     let kept = match (attr.attr_type, value) {
@@ -512,10 +515,10 @@ fn one_value(
         | (AttrType::Boolean, Value::Bool(_))
         | (AttrType::Decimal, Value::Number(_)) => value.clone(),
         (AttrType::DateTime, Value::String(s)) => {
-            if !is_date_time(s) {
+            if !datetime::is_valid(s) {
                 return Err(ScimError::invalid_value(format!(
                     "attribute \"{path}\" must be a dateTime (RFC 3339), got {}",
-                    snippet(s)
+                    quote(s, QUOTE_LIMIT)
                 )));
             }
             value.clone()
@@ -570,7 +573,6 @@ fn complex_value(
     cx: &Context<'_>,
 ) -> Result<Option<Value>> {
     let old = old.and_then(Value::as_object);
-    // Sized up front: a map that grows rehashes every key it holds.
     let mut out = Map::with_capacity(obj.len());
     for (key, value) in obj {
         match attr.sub_attribute(key) {

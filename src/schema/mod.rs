@@ -8,7 +8,7 @@ pub mod parse;
 pub use self::core::{ENTERPRISE_USER_URN, GROUP_URN, USER_URN};
 pub use attribute::{AttrType, Attribute, Mutability, Returned, Uniqueness};
 
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use std::sync::LazyLock;
 
 /// URN of schema definitions (RFC 7643 §7).
@@ -247,6 +247,42 @@ impl Registry {
         }
     }
 
+    /// Adds a site-defined extension `schema` to resource type `resource_type`
+    /// (RFC 7643 §3.3): its attributes are then validated, filtered, patched
+    /// and projected like the standard ones, under the schema's URN.
+    ///
+    /// # Errors
+    /// `invalidValue` when the resource type is unknown or a schema with the
+    /// same URN is already known.
+    pub fn add_extension(
+        &mut self,
+        resource_type: &str,
+        schema: Schema,
+        required: bool,
+    ) -> crate::Result<()> {
+        if self.schema(&schema.id).is_some() {
+            return Err(crate::ScimError::invalid_value(format!(
+                "schema \"{}\" is already defined",
+                schema.id
+            )));
+        }
+        let rt = self
+            .resource_types
+            .iter_mut()
+            .find(|t| t.name.eq_ignore_ascii_case(resource_type))
+            .ok_or_else(|| {
+                crate::ScimError::invalid_value(format!(
+                    "unknown resource type \"{resource_type}\""
+                ))
+            })?;
+        rt.extensions.push(SchemaExtension {
+            schema: schema.id.clone(),
+            required,
+        });
+        self.schemas.push(schema);
+        Ok(())
+    }
+
     /// The extension URN of `rt` that equals `uri` without regard to case, in the
     /// registry's spelling.
     #[must_use]
@@ -256,6 +292,19 @@ impl Registry {
             .find(|e| e.schema.eq_ignore_ascii_case(uri))
             .map(|e| e.schema.as_str())
     }
+}
+
+/// The member of `object` an attribute name (or extension URN) designates:
+/// the exact spelling first, as canonical resources have it, then without
+/// regard to case (RFC 7643 §2.1: attribute names are case-insensitive).
+#[must_use]
+pub fn member<'v>(object: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
+    object.get(name).or_else(|| {
+        object
+            .iter()
+            .find(|(key, _)| key.eq_ignore_ascii_case(name))
+            .map(|(_, value)| value)
+    })
 }
 
 #[cfg(test)]
@@ -277,6 +326,33 @@ mod tests {
         assert!(dept.extension);
         assert!(reg.resolve(user, None, "department").is_none());
         assert!(reg.resolve(user, Some(USER_URN), "emails").is_some());
+    }
+
+    #[test]
+    fn takes_site_defined_extensions() {
+        let mut reg = Registry::standard();
+        let site = Schema {
+            id: "urn:example:params:scim:schemas:extension:drupal:2.0:User".into(),
+            name: "DrupalUser".into(),
+            description: "Site fields".into(),
+            attributes: vec![Attribute::new("badge", AttrType::String, "Badge number")],
+        };
+        reg.add_extension("User", site.clone(), false).unwrap();
+        let user = reg.resource_type("User").unwrap().clone();
+        let found = reg.resolve(&user, Some(&site.id), "BADGE").unwrap();
+        assert!(found.extension);
+        assert_eq!(
+            reg.add_extension("User", site.clone(), false).unwrap_err().detail(),
+            "schema \"urn:example:params:scim:schemas:extension:drupal:2.0:User\" is already defined"
+        );
+        let mut other = site;
+        other.id.push('2');
+        assert_eq!(
+            reg.add_extension("Device", other, false)
+                .unwrap_err()
+                .detail(),
+            "unknown resource type \"Device\""
+        );
     }
 
     #[test]

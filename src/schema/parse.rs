@@ -3,6 +3,7 @@
 
 use super::attribute::{AttrType, Attribute, Mutability, Returned, Uniqueness};
 use super::Schema;
+use crate::error::json_kind;
 use crate::{Result, ScimError};
 use serde_json::{Map, Value};
 
@@ -24,7 +25,7 @@ pub fn schema_from_json(doc: &Value) -> Result<Schema> {
     let Value::Object(doc) = doc else {
         return Err(ScimError::invalid_syntax(format!(
             "schema document must be a JSON object, got {}",
-            kind(doc)
+            json_kind(doc)
         )));
     };
     let id = match doc.get("id") {
@@ -33,7 +34,7 @@ pub fn schema_from_json(doc: &Value) -> Result<Schema> {
         Some(other) => {
             return Err(ScimError::invalid_value(format!(
                 "schema \"id\" must be a string, got {}",
-                kind(other)
+                json_kind(other)
             )))
         }
     };
@@ -75,7 +76,7 @@ fn attribute_list(
     let Value::Array(list) = list else {
         return Err(ScimError::invalid_syntax(format!(
             "{owner}: \"{at}\" must be an array, got {}",
-            kind(list)
+            json_kind(list)
         )));
     };
     let mut attributes: Vec<Attribute> = Vec::with_capacity(list.len());
@@ -100,7 +101,7 @@ fn attribute(def: &Value, at: &str, parent: Option<&str>, owner: &str) -> Result
     let Value::Object(def) = def else {
         return Err(ScimError::invalid_syntax(format!(
             "{owner}: \"{at}\" must be an object, got {}",
-            kind(def)
+            json_kind(def)
         )));
     };
     let Some(name) = optional_string(def, "name", &format!("{owner}: \"{at}\""))? else {
@@ -263,19 +264,8 @@ fn strings(def: &Map<String, Value>, member: &str, owner: &str) -> Result<Vec<St
 fn member_type(owner: &str, member: &str, wanted: &str, got: &Value) -> ScimError {
     ScimError::invalid_value(format!(
         "{owner}: \"{member}\" must be {wanted}, got {}",
-        kind(got)
+        json_kind(got)
     ))
-}
-
-fn kind(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]
