@@ -647,6 +647,15 @@ namespace Scim {
     public function toAccount(array $user): array {}
 
     /**
+     * Validates a User sent as JSON, as a POST would, and returns the account
+     * fields it sets, in one call.
+     *
+     * @throws \Scim\Exception
+     *   The validation error, as for a POST.
+     */
+    public function accountFromJson(string $json): array {}
+
+    /**
      * The fields that change from the account of $before to that of $after;
      * NULL empties a field.
      *

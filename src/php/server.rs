@@ -122,7 +122,9 @@ fn config(options: &Map<String, Value>) -> Result<Config> {
                                 invalid(format!("tokens[{i}]: \"{name}\" must be a string"))
                             })
                         };
-                        config.tokens.add_digest(field("label")?, field("digest")?)?;
+                        config
+                            .tokens
+                            .add_digest(field("label")?, field("digest")?)?;
                     }
                     _ => {
                         return Err(invalid(format!(
