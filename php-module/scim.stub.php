@@ -647,6 +647,15 @@ namespace Scim {
     public function toAccount(array $user): array {}
 
     /**
+     * Validates a User sent as JSON, as a POST would, and returns the account
+     * fields it sets, in one call.
+     *
+     * @throws \Scim\Exception
+     *   The validation error, as for a POST.
+     */
+    public function accountFromJson(string $json): array {}
+
+    /**
      * The fields that change from the account of $before to that of $after;
      * NULL empties a field.
      *
@@ -709,7 +718,7 @@ namespace Scim {
      *   "base_url" (required; meta.location starts with it), "database" (the
      *   SQLite file, created when missing; required without $store, refused
      *   with one), "tokens" (label => SHA-256 hex digest of the bearer
-     *   token), "public_discovery" (bool), "keep_password" (bool),
+     *   token, or a list of ["label" => ..., "digest" => ...]), "public_discovery" (bool), "keep_password" (bool),
      *   "reject_unknown_attributes" (bool, default TRUE), "max_page_size"
      *   (int), "max_body_bytes" (int), "extensions" (site-defined extension
      *   schemas: a list of ["resource_type" => "User", "schema" => an RFC

@@ -550,6 +550,23 @@ fn removing_an_extension_attribute_keeps_the_others() {
     assert_eq!(out.resource["schemas"][1], ENTERPRISE_USER_URN);
 }
 
+/// Found by the `patch` fuzz target: `""` was kept inside a value, where
+/// validation treats it as unassigned (RFC 7643 §2.5).
+#[test]
+fn empty_strings_inside_values_are_unassigned() {
+    let out = patched(
+        &group(),
+        json!([{"op": "replace", "path": "members", "value": [{"value": JAMES, "$ref": ""}]}]),
+    );
+    assert_eq!(out.resource["members"], json!([{"value": JAMES}]));
+
+    let out = patched(
+        &user(),
+        json!([{"op": "add", "path": "emails", "value": [{"value": "b@example.com", "type": ""}]}]),
+    );
+    assert_eq!(out.resource["emails"][2], json!({"value": "b@example.com"}));
+}
+
 #[test]
 fn adding_a_thousand_members_keeps_each_once() {
     let mut values: Vec<Value> = (0..1000)

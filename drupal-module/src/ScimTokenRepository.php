@@ -209,6 +209,25 @@ class ScimTokenRepository {
   }
 
   /**
+   * Returns the digest of every accepted token, by label.
+   *
+   * The scim extension checks the bearer token again against these, so the
+   * label it reports is the one this repository matched.
+   *
+   * @return array<string, string>
+   *   Labels to lowercase hexadecimal SHA-256 digests: the table's tokens,
+   *   then those of settings.php under labels the table does not use.
+   */
+  public function digests(): array {
+    $digests = $this->database->select(self::TABLE, 't')
+      ->fields('t', ['label', 'digest'])
+      ->orderBy('id')
+      ->execute()
+      ->fetchAllKeyed();
+    return $digests + $this->settingsDigests();
+  }
+
+  /**
    * Lists settings.php entries that are ignored because they are malformed.
    *
    * @return string[]

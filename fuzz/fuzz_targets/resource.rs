@@ -1,36 +1,83 @@
-//! Fuzzes `scim::resource::parse_json` and `validate`: no body panics, and a
-//! validated resource is a fixed point: validating it again, as a create, a
-//! replace or a patch result against itself, gives it back unchanged.
+//! Fuzzes `scim::resource::parse_json` and `validate` for every resource type
+//! of the shared registry, strict and lenient (and the body as a schema
+//! document): never panics, and what validates is a fixed point (RFC 7643
+//! §2: validating the canonical form gives it back, key order included, as a
+//! create, a replace or a patch result against itself), a replace by the
+//! original input gives it too (RFC 7644 §3.5.1), and a canonical User always
+//! maps to account fields.
 
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use scim::resource::{parse_json, validate, validate_with, Limits, Mode, Options};
+use scim::mapping::Mapping;
+use scim::resource::{self, Limits, Mode, Options};
 use scim::schema::Registry;
+use std::sync::OnceLock;
+
+fn mapping() -> &'static Mapping {
+    static MAPPING: OnceLock<Mapping> = OnceLock::new();
+    MAPPING.get_or_init(Mapping::drupal_default)
+}
 
 fuzz_target!(|body: &[u8]| {
-    let limits = Limits { max_body_bytes: 64 * 1024, max_depth: 16 };
-    let Ok(input) = parse_json(body, &limits) else {
+    let Ok(input) = resource::parse_json(body, &Limits::default()) else {
         return;
     };
     let _ = scim::schema::parse::schema_from_json(&input);
 
     let registry = Registry::shared();
     for rt in &registry.resource_types {
-        let _ = validate_with(registry, rt, &input, Mode::Create, &Options::lenient());
-        let Ok(canonical) = validate(registry, rt, &input, Mode::Create) else {
-            continue;
-        };
-        for mode in [
-            Mode::Create,
-            Mode::Replace { existing: &canonical },
-            Mode::Patched { existing: &canonical },
-        ] {
-            match validate(registry, rt, &canonical, mode) {
-                Ok(again) => assert_eq!(again, canonical, "{mode:?}"),
-                Err(err) => panic!("canonical {canonical} fails as {mode:?}: {err}"),
+        for options in [Options::strict(), Options::lenient()] {
+            let Ok(canonical) =
+                resource::validate_with(registry, rt, &input, Mode::Create, &options)
+            else {
+                continue;
+            };
+
+            match resource::validate_with(registry, rt, &canonical, Mode::Create, &options) {
+                Ok(again) => assert_eq!(
+                    again.to_string(),
+                    canonical.to_string(),
+                    "{} canonical form is not a fixed point",
+                    rt.name
+                ),
+                Err(err) => panic!("{} canonical form {canonical} fails: {err}", rt.name),
+            }
+
+            for mode in [
+                Mode::Replace {
+                    existing: &canonical,
+                },
+                Mode::Patched {
+                    existing: &canonical,
+                },
+            ] {
+                match resource::validate_with(registry, rt, &canonical, mode, &options) {
+                    Ok(again) => assert_eq!(again, canonical, "{} {mode:?}", rt.name),
+                    Err(err) => panic!("{} {mode:?} of {canonical} fails: {err}", rt.name),
+                }
+            }
+            match resource::validate_with(
+                registry,
+                rt,
+                &input,
+                Mode::Replace {
+                    existing: &canonical,
+                },
+                &options,
+            ) {
+                Ok(again) => assert_eq!(again, canonical, "{} replace by its input", rt.name),
+                Err(err) => panic!(
+                    "{} replace of {canonical} by its input fails: {err}",
+                    rt.name
+                ),
+            }
+
+            if rt.name == "User" {
+                if let Err(err) = mapping().to_account(&canonical) {
+                    panic!("canonical user {canonical} does not map: {err}");
+                }
             }
         }
-        let _ = validate(registry, rt, &input, Mode::Replace { existing: &canonical });
     }
 });

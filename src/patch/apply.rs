@@ -1110,10 +1110,11 @@ fn coerce_sub(value: Option<&Value>, sub: &Attribute, name: Name<'_>) -> Result<
     coerce_opt(value, sub, name)
 }
 
-/// One value of `attr` in canonical form; `None` for `null` and for a
-/// complex value with nothing left in it.
+/// One value of `attr` in canonical form; `None` for `null`, for `""` and
+/// for a complex value with nothing left in it (RFC 7643 §2.5: unassigned,
+/// as validation treats them).
 fn coerce_one(value: &Value, attr: &Attribute, name: Name<'_>) -> Result<Option<Value>> {
-    if value.is_null() {
+    if value.is_null() || value.as_str() == Some("") {
         return Ok(None);
     }
     let fits = match attr.attr_type {

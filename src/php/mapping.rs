@@ -10,6 +10,8 @@ use serde_json::{Map, Value};
 use super::convert::{array_to_json, json_to_array, members_to_json, object_to_json};
 use super::exception::guard;
 use crate::mapping::{AccountFields, GroupRef, Mapping, ResourceMeta};
+use crate::resource::{parse_json, validate, Limits, Mode};
+use crate::schema::Registry;
 use crate::{Result, ScimError};
 
 /// `fields` as account fields: a PHP array of field names to scalars.
@@ -135,6 +137,23 @@ impl PhpMapping {
     pub fn to_account(&self, user: &ZendHashTable) -> PhpResult<ZBox<ZendHashTable>> {
         guard(|| {
             let fields = self.mapping.to_account(&self.user(user)?)?;
+            Ok(json_to_array(&Value::Object(fields)))
+        })
+    }
+
+    /// Validates a User sent as JSON, as a POST would (RFC 7643 rules,
+    /// strict), and returns the account fields it sets: the whole path of a
+    /// provisioning create in one call, with no PHP array of the resource in
+    /// between.
+    pub fn account_from_json(&self, json: &str) -> PhpResult<ZBox<ZendHashTable>> {
+        guard(|| {
+            let registry = Registry::shared();
+            let user = registry
+                .resource_type("User")
+                .ok_or_else(|| ScimError::Internal("the registry has no User type".into()))?;
+            let input = parse_json(json.as_bytes(), &Limits::default())?;
+            let valid = validate(registry, user, &input, Mode::Create)?;
+            let fields = self.mapping.to_account(&valid)?;
             Ok(json_to_array(&Value::Object(fields)))
         })
     }

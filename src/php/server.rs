@@ -109,6 +109,31 @@ fn config(options: &Map<String, Value>) -> Result<Config> {
                 config.tokens.add_digest(label, digest)?;
             }
         }
+        // A list: PHP turns labels such as "0" or "1" into integer keys, so
+        // a map of them arrives as a list; and a list of
+        // `["label" => ..., "digest" => ...]` entries says the same plainly.
+        Some(Value::Array(tokens)) => {
+            for (i, token) in tokens.iter().enumerate() {
+                match token {
+                    Value::String(digest) => config.tokens.add_digest(&i.to_string(), digest)?,
+                    Value::Object(entry) => {
+                        let field = |name: &str| {
+                            entry.get(name).and_then(Value::as_str).ok_or_else(|| {
+                                invalid(format!("tokens[{i}]: \"{name}\" must be a string"))
+                            })
+                        };
+                        config
+                            .tokens
+                            .add_digest(field("label")?, field("digest")?)?;
+                    }
+                    _ => {
+                        return Err(invalid(format!(
+                            "tokens[{i}] must be a digest or a label and a digest"
+                        )))
+                    }
+                }
+            }
+        }
         Some(_) => {
             return Err(invalid(
                 "option \"tokens\" must map labels to SHA-256 hex digests".into(),

@@ -28,9 +28,10 @@ impl Default for Limits {
 /// Reads a request body as a JSON object (RFC 7644 §3.1: every SCIM request
 /// body is one).
 ///
-/// The depth is checked on the raw bytes before `serde_json` parses them, so
-/// a body nested thousands deep is refused without recursion. A leading UTF-8
-/// byte order mark is skipped (RFC 8259 §8.1 lets parsers ignore it).
+/// A body nested thousands deep is refused without deep recursion:
+/// `serde_json` stops at 128 levels, and the error names the byte offset
+/// where `limits.max_depth` is passed. A leading UTF-8 byte order mark is
+/// skipped (RFC 8259 §8.1 lets parsers ignore it).
 ///
 /// # Errors
 /// [`ScimError::PayloadTooLarge`] over `limits.max_body_bytes`; `invalidSyntax`
@@ -61,9 +62,26 @@ pub fn parse_json(body: &[u8], limits: &Limits) -> Result<Value> {
     {
         return Err(ScimError::invalid_syntax("request body is empty"));
     }
-    check_depth(text.as_bytes(), limits.max_depth, skipped)?;
 
-    let value: Value = serde_json::from_str(text).map_err(|e| syntax_error(&e))?;
+    // The depth check scans every byte, so it runs only when the parse fails
+    // or the tree is too deep: it then finds the offset for the message, and
+    // a too-deep body fails as too deep even where its syntax fails too.
+    // `serde_json` stops by itself at 128 levels, so parsing first never
+    // recurses without bound.
+    let value: Value = match serde_json::from_str(text) {
+        Ok(value) => value,
+        Err(err) => {
+            check_depth(text.as_bytes(), limits.max_depth, skipped)?;
+            return Err(syntax_error(&err));
+        }
+    };
+    if deeper_than(&value, limits.max_depth) {
+        check_depth(text.as_bytes(), limits.max_depth, skipped)?;
+        return Err(ScimError::invalid_syntax(format!(
+            "request body nests deeper than {} levels",
+            limits.max_depth
+        )));
+    }
     if value.is_object() {
         Ok(value)
     } else {
@@ -71,6 +89,17 @@ pub fn parse_json(body: &[u8], limits: &Limits) -> Result<Value> {
             "request body must be a JSON object, got {}",
             crate::error::json_kind(&value)
         )))
+    }
+}
+
+/// Whether arrays and objects nest in `value` deeper than `max` levels, the
+/// way [`check_depth`] counts them. Recursion is bounded by `serde_json`'s
+/// own limit on what it parses.
+fn deeper_than(value: &Value, max: usize) -> bool {
+    match value {
+        Value::Array(items) => max == 0 || items.iter().any(|v| deeper_than(v, max - 1)),
+        Value::Object(map) => max == 0 || map.values().any(|v| deeper_than(v, max - 1)),
+        _ => false,
     }
 }
 
@@ -135,5 +164,45 @@ mod tests {
         };
         let body = br#"{"a": "[[[{{{\"[[", "b": ["x"]}"#;
         assert!(parse_json(body, &limits).is_ok());
+    }
+
+    /// An object holding arrays nested so that the body is `depth` deep.
+    fn nested(depth: usize) -> String {
+        let inner = depth - 1;
+        format!("{{\"a\":{}1{}}}", "[".repeat(inner), "]".repeat(inner))
+    }
+
+    #[test]
+    fn depth_is_counted_alike_before_and_after_parsing() {
+        for max_depth in [1, 2, 5, 32, 200] {
+            let limits = Limits {
+                max_depth,
+                ..Limits::default()
+            };
+            for depth in 1..=max_depth.min(120) + 1 {
+                let body = nested(depth);
+                let result = parse_json(body.as_bytes(), &limits);
+                assert_eq!(
+                    result.is_ok(),
+                    depth <= max_depth,
+                    "depth {depth}, limit {max_depth}: {result:?}"
+                );
+                let value: Value = serde_json::from_str(&body).unwrap();
+                assert_eq!(deeper_than(&value, max_depth), depth > max_depth);
+            }
+        }
+    }
+
+    #[test]
+    fn too_deep_wins_over_bad_syntax_after_it() {
+        let limits = Limits {
+            max_depth: 2,
+            ..Limits::default()
+        };
+        let err = parse_json(br#"{"a":[[1]], "b": nope}"#, &limits).unwrap_err();
+        assert_eq!(
+            err.detail(),
+            "request body nests deeper than 2 levels at byte 6"
+        );
     }
 }

@@ -35,6 +35,18 @@ final class MappingTest extends ScimTestCase {
     $this->assertSame(['name' => 'bjensen@example.com', 'mail' => 'bjensen@example.com', 'status' => 1], Mapping::drupalDefault()->toAccount($user));
   }
 
+  public function testValidatesAndMapsJsonInOneCall(): void {
+    $json = json_encode([
+      'schemas' => ['urn:ietf:params:scim:schemas:core:2.0:User'],
+      'userName' => 'bjensen@example.com',
+      'emails' => [['type' => 'work', 'value' => 'bjensen@example.com']],
+      'active' => 'False',
+    ]);
+    $this->assertSame(['name' => 'bjensen@example.com', 'mail' => 'bjensen@example.com', 'status' => 0], Mapping::drupalDefault()->accountFromJson($json));
+    $this->assertScimError(fn() => Mapping::drupalDefault()->accountFromJson('{"emails":[]}'), \Scim\InvalidValueException::class, 400, 'invalidValue', 'attribute "userName" is required');
+    $this->assertScimError(fn() => Mapping::drupalDefault()->accountFromJson('{'), \Scim\InvalidSyntaxException::class, 400, 'invalidSyntax');
+  }
+
   public function testConfigRoundTrips(): void {
     $mapping = new Mapping($this->config());
     $again = new Mapping($mapping->toArray());

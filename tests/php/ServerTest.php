@@ -142,6 +142,17 @@ final class ServerTest extends ScimTestCase {
     $this->assertScimError(fn() => $this->server(['extensions' => [['resource_type' => 'Device', 'schema' => ['id' => $urn, 'attributes' => []]]]]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'extensions[0]: unknown resource type "Device"');
   }
 
+  public function testTakesTokensAsAListToo(): void {
+    $digest = hash('sha256', 'secret');
+    foreach ([[['label' => 'okta', 'digest' => $digest]], ['0' => $digest]] as $i => $tokens) {
+      $server = $this->server(['tokens' => $tokens]);
+      $answer = $server->handle('GET', '/Users', NULL, self::AUTH);
+      $this->assertSame(200, $answer['status']);
+      $this->assertSame($i === 0 ? 'okta' : '0', $answer['event']['token_label']);
+    }
+    $this->assertScimError(fn() => $this->server(['tokens' => [['label' => 'x']]]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'tokens[0]: "digest" must be a string');
+  }
+
   public function testRefusesBadOptions(): void {
     $this->assertScimError(fn() => new \Scim\Server([]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'option "base_url" is required');
     $this->assertScimError(fn() => $this->server(['colour' => 'blue']), \Scim\InvalidValueException::class, 400, 'invalidValue', 'unknown option "colour"');

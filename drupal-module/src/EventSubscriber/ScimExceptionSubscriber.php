@@ -5,6 +5,7 @@ namespace Drupal\scim_provisioning\EventSubscriber;
 use Drupal\Core\Session\AccountInterface;
 use Drupal\Core\Session\AccountProxyInterface;
 use Drupal\Core\Utility\Error;
+use Drupal\scim_provisioning\Authentication\AuthorizationHeaderMonitor;
 use Drupal\scim_provisioning\Authentication\Provider\ScimBearerAuthentication;
 use Drupal\scim_provisioning\Authentication\ScimClientAccount;
 use Drupal\scim_provisioning\Http\ScimErrorDocument;
@@ -66,6 +67,13 @@ class ScimExceptionSubscriber implements EventSubscriberInterface {
   protected LoggerInterface $logger;
 
   /**
+   * The monitor of stripped Authorization headers.
+   *
+   * @var \Drupal\scim_provisioning\Authentication\AuthorizationHeaderMonitor
+   */
+  protected AuthorizationHeaderMonitor $monitor;
+
+  /**
    * Constructs the subscriber.
    *
    * @param \Drupal\scim_provisioning\ProvisioningLog $log
@@ -74,11 +82,14 @@ class ScimExceptionSubscriber implements EventSubscriberInterface {
    *   The current user.
    * @param \Psr\Log\LoggerInterface $logger
    *   The module's logger channel.
+   * @param \Drupal\scim_provisioning\Authentication\AuthorizationHeaderMonitor $monitor
+   *   The monitor of stripped Authorization headers.
    */
-  public function __construct(ProvisioningLog $log, AccountInterface $current_user, LoggerInterface $logger) {
+  public function __construct(ProvisioningLog $log, AccountInterface $current_user, LoggerInterface $logger, AuthorizationHeaderMonitor $monitor) {
     $this->log = $log;
     $this->currentUser = $current_user;
     $this->logger = $logger;
+    $this->monitor = $monitor;
   }
 
   /**
@@ -124,6 +135,9 @@ class ScimExceptionSubscriber implements EventSubscriberInterface {
     }
     if ($status >= 500) {
       Error::logException($this->logger, $exception);
+    }
+    if ($status === 401 && !$request->headers->has('Authorization')) {
+      $this->monitor->recordMissing();
     }
 
     $this->log->record([

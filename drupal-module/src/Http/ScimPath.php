@@ -45,6 +45,20 @@ final class ScimPath {
   }
 
   /**
+   * Returns the part of a SCIM path below the service root.
+   *
+   * @param string $path
+   *   A path for which isScimPath() is TRUE.
+   *
+   * @return string
+   *   The path below the root, such as "/Users/2819c223"; "/" for the root.
+   */
+  public static function relative(string $path): string {
+    $relative = (string) substr($path, strlen(self::ROOT));
+    return $relative === '' ? '/' : $relative;
+  }
+
+  /**
    * Tells whether a resource type segment names a discovery endpoint.
    *
    * @param string|null $segment

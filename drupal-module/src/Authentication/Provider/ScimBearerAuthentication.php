@@ -4,6 +4,7 @@ namespace Drupal\scim_provisioning\Authentication\Provider;
 
 use Drupal\Core\Authentication\AuthenticationProviderChallengeInterface;
 use Drupal\Core\Authentication\AuthenticationProviderInterface;
+use Drupal\scim_provisioning\Authentication\AuthorizationHeaderMonitor;
 use Drupal\scim_provisioning\Authentication\ScimClientAccount;
 use Drupal\scim_provisioning\Http\ScimPath;
 use Drupal\scim_provisioning\ScimTokenRepository;
@@ -32,13 +33,23 @@ class ScimBearerAuthentication implements AuthenticationProviderInterface, Authe
   protected ScimTokenRepository $tokens;
 
   /**
+   * The monitor of stripped Authorization headers.
+   *
+   * @var \Drupal\scim_provisioning\Authentication\AuthorizationHeaderMonitor
+   */
+  protected AuthorizationHeaderMonitor $monitor;
+
+  /**
    * Constructs the SCIM bearer authentication provider.
    *
    * @param \Drupal\scim_provisioning\ScimTokenRepository $tokens
    *   The token repository.
+   * @param \Drupal\scim_provisioning\Authentication\AuthorizationHeaderMonitor $monitor
+   *   The monitor of stripped Authorization headers.
    */
-  public function __construct(ScimTokenRepository $tokens) {
+  public function __construct(ScimTokenRepository $tokens, AuthorizationHeaderMonitor $monitor) {
     $this->tokens = $tokens;
+    $this->monitor = $monitor;
   }
 
   /**
@@ -54,6 +65,8 @@ class ScimBearerAuthentication implements AuthenticationProviderInterface, Authe
    */
   public function authenticate(Request $request) {
     $token = BearerToken::fromAuthorizationHeader($request->headers->get('Authorization'));
+    // A bearer header reached PHP: the web server passes it on.
+    $this->monitor->recordBearer();
     if ($token === NULL) {
       return NULL;
     }

@@ -81,6 +81,8 @@ class ModuleInstallTest extends ScimKernelTestBase {
     $schema = $this->container->get('database')->schema();
     $this->assertTrue($schema->tableExists('scim_provisioning_token'));
     $this->assertTrue($schema->tableExists('scim_provisioning_log'));
+    $this->assertTrue($schema->tableExists('scim_provisioning_resource'));
+    $this->assertTrue($schema->tableExists('scim_provisioning_member'));
     $this->assertFalse($schema->fieldExists('scim_provisioning_token', 'token'), 'No column can hold a token in the clear.');
 
     $definitions = $this->container->get('entity_field.manager')->getFieldStorageDefinitions('user');
@@ -99,8 +101,6 @@ class ModuleInstallTest extends ScimKernelTestBase {
    * Tests that uninstalling removes the tables, the field and the settings.
    */
   public function testUninstallRemovesEverything(): void {
-    // user_modules_uninstalled() clears the module's user data.
-    $this->installSchema('user', ['users_data']);
     $this->container->get('entity_type.manager')->getStorage('user')->create([
       'name' => 'bjensen',
       'scim_external_id' => 'bjensen@example.com',
@@ -112,6 +112,8 @@ class ModuleInstallTest extends ScimKernelTestBase {
     $schema = $this->container->get('database')->schema();
     $this->assertFalse($schema->tableExists('scim_provisioning_token'));
     $this->assertFalse($schema->tableExists('scim_provisioning_log'));
+    $this->assertFalse($schema->tableExists('scim_provisioning_resource'));
+    $this->assertFalse($schema->tableExists('scim_provisioning_member'));
     $this->assertFalse($schema->fieldExists('users_field_data', 'scim_external_id'));
     $this->assertArrayNotHasKey('scim_external_id', $this->container->get('entity_field.manager')->getFieldStorageDefinitions('user'));
     $this->assertTrue($this->config('scim_provisioning.settings')->isNew());

@@ -60,4 +60,27 @@ class RequirementsTest extends ScimKernelTestBase {
     $this->assertStringContainsString('Typo', (string) $requirements['scim_provisioning_tokens']['description']);
   }
 
+  /**
+   * Tests that SCIM requests without an Authorization header are reported.
+   */
+  public function testStrippedAuthorizationHeaderIsReported(): void {
+    $token = $this->container->get('scim_provisioning.token_repository')->generate('Okta');
+    $this->assertSame('No SCIM request yet', (string) $this->requirements()['scim_provisioning_authorization_header']['value']);
+
+    // Requests arrive without the header, as behind a CGI set-up that
+    // drops it, and none arrives with it.
+    $this->assertSame(401, $this->request('GET', '/scim/v2/Users')->getStatusCode());
+    $requirement = $this->requirements()['scim_provisioning_authorization_header'];
+    $this->assertSame(REQUIREMENT_WARNING, $requirement['severity']);
+    $this->assertSame('Probably removed by the web server', (string) $requirement['value']);
+    $this->assertStringContainsString('CGIPassAuth On', (string) $requirement['description']);
+    $this->assertStringContainsString('SetEnvIf Authorization "(.*)" HTTP_AUTHORIZATION=$1', (string) $requirement['description']);
+
+    // Once a request with the header arrives, the header gets through.
+    $this->request('GET', '/scim/v2/Users', ['Authorization' => 'Bearer ' . $token]);
+    $requirement = $this->requirements()['scim_provisioning_authorization_header'];
+    $this->assertSame(REQUIREMENT_OK, $requirement['severity']);
+    $this->assertSame('Received', (string) $requirement['value']);
+  }
+
 }

@@ -24,7 +24,13 @@ abstract class ScimKernelTestBase extends KernelTestBase {
   protected function setUp(): void {
     parent::setUp();
     $this->installEntitySchema('user');
-    $this->installSchema('scim_provisioning', ['scim_provisioning_token', 'scim_provisioning_log']);
+    $this->installSchema('user', ['users_data']);
+    $this->installSchema('scim_provisioning', [
+      'scim_provisioning_token',
+      'scim_provisioning_log',
+      'scim_provisioning_resource',
+      'scim_provisioning_member',
+    ]);
     $this->installConfig(['system', 'user', 'scim_provisioning']);
   }
 
@@ -37,16 +43,18 @@ abstract class ScimKernelTestBase extends KernelTestBase {
    *   The path, with its query string.
    * @param array $headers
    *   Request headers, by name.
+   * @param string|null $body
+   *   The request body, or NULL for none.
    *
    * @return \Symfony\Component\HttpFoundation\Response
    *   The response.
    */
-  protected function request(string $method, string $path, array $headers = []): Response {
+  protected function request(string $method, string $path, array $headers = [], ?string $body = NULL): Response {
     $server = [];
     foreach ($headers as $name => $value) {
       $server['HTTP_' . strtoupper(str_replace('-', '_', $name))] = $value;
     }
-    $request = Request::create($path, $method, [], [], [], $server);
+    $request = Request::create($path, $method, [], [], [], $server, $body);
     // Each real request starts anonymous; in one test process the current
     // user would otherwise carry over from the previous request.
     $this->container->get('current_user')->setAccount(new AnonymousUserSession());
