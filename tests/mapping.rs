@@ -1118,13 +1118,13 @@ fn filtered_rules_overlay_the_matching_element_or_add_one() {
         added["emails"],
         json!([
             { "value": "alice@example.com", "type": "work" },
-            { "type": "home", "value": "a@home" },
+            { "value": "a@home", "type": "home" },
         ])
     );
     let changed = mapping.overlay(&added, &home(json!("b@home")));
     assert_eq!(
         changed["emails"][1],
-        json!({ "type": "home", "value": "b@home" })
+        json!({ "value": "b@home", "type": "home" })
     );
     assert_eq!(mapping.overlay(&changed, &home(Value::Null)), user);
 }

@@ -511,11 +511,8 @@ impl Compiled {
         let Value::Array(array) = slot else {
             return;
         };
-        let index = self.selected(array).unwrap_or_else(|| {
-            array.push(Value::Object(self.implied.clone()));
-            array.len() - 1
-        });
-        let Some(element) = array.get_mut(index) else {
+        let Some(element) = self.selected(array).and_then(|i| array.get_mut(i)) else {
+            array.push(self.new_element(value));
             return;
         };
         match &self.sub {
@@ -589,6 +586,22 @@ impl Compiled {
                 }
             }
         }
+    }
+
+    /// A new element of a multi-valued attribute holding `value`, with what
+    /// the rule's selection implies.
+    fn new_element(&self, value: Value) -> Value {
+        let Some(sub) = &self.sub else {
+            return value;
+        };
+        let mut element = Map::with_capacity(self.implied.len() + 1);
+        element.insert(sub.clone(), value);
+        for (key, implied) in &self.implied {
+            if !element.contains_key(key) {
+                element.insert(key.clone(), implied.clone());
+            }
+        }
+        Value::Object(element)
     }
 
     /// The index of the element of `array` the rule reads from, if any.
