@@ -737,7 +737,10 @@ namespace Scim {
      *   "reject_unknown_attributes" (bool, default TRUE), "max_page_size"
      *   (int), "max_body_bytes" (int), "extensions" (site-defined extension
      *   schemas: a list of ["resource_type" => "User", "schema" => an RFC
-     *   7643 section 7 schema document, "required" => FALSE]).
+     *   7643 section 7 schema document, "required" => FALSE]), "durability"
+     *   (SQLite only: "full", the default, syncs each write to disk; "normal"
+     *   syncs at checkpoints, so a write survives a crash of PHP but not a
+     *   power loss).
      * @param \Scim\Store|null $store
      *   Where resources live, such as the Drupal module's accounts.
      *

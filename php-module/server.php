@@ -11,6 +11,10 @@
  *   digest, so the secret need not be in the server's environment.
  * - SCIM_BASE_PATH: where SCIM is mounted (default /scim/v2).
  * - SCIM_PUBLIC_DISCOVERY=1: discovery documents without a token.
+ * - SCIM_DURABILITY: "full" (default; every write synced to disk before it
+ *   is acknowledged) or "normal" (synced at checkpoints: a write survives a
+ *   crash of PHP but not a power loss; far more writes per second on disks
+ *   where a sync is slow). See docs/benchmarks-server.md.
  */
 
 declare(strict_types=1);
@@ -64,6 +68,7 @@ $server = new Scim\Server([
   'database' => $database,
   'tokens' => $tokens,
   'public_discovery' => getenv('SCIM_PUBLIC_DISCOVERY') === '1',
+  'durability' => getenv('SCIM_DURABILITY') ?: NULL,
 ]);
 
 // Below the mount point, the handler answers; elsewhere, a SCIM 404 too, so

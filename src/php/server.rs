@@ -24,7 +24,7 @@ use crate::error::{Result, ScimError};
 use crate::schema::parse::schema_from_json;
 use crate::schema::Registry;
 use crate::server::{Config, Request, Response, Server as Core};
-use crate::store::{Kind, Options as SqliteOptions, SqliteStore};
+use crate::store::{Durability, Kind, Options as SqliteOptions, SqliteStore};
 
 thread_local! {
     /// Servers by their options' JSON text. PHP runs one request at a time
@@ -200,14 +200,23 @@ fn sqlite_server(options: &Map<String, Value>) -> Result<Rc<Core<SqliteStore>>> 
     }
     let config = config(options)?;
     let path = database(options)?;
+    let durability = durability(options)?;
     let inner = match registry(options)? {
-        None => Rc::new(Core::new(config, SqliteStore::open(path)?)),
+        None => {
+            let store_options = SqliteOptions {
+                durability,
+                ..SqliteOptions::default()
+            };
+            let store = SqliteStore::open_with(path, &store_options)?;
+            Rc::new(Core::new(config, store))
+        }
         Some(registry) => {
             // The store resolves filters against the registry for as long as
             // the process lives; servers are cached per set of options, so
             // each distinct registry is leaked once, not once per request.
             let registry: &'static Registry = Box::leak(Box::new(registry));
             let store_options = SqliteOptions {
+                durability,
                 registry,
                 ..SqliteOptions::default()
             };
@@ -219,13 +228,31 @@ fn sqlite_server(options: &Map<String, Value>) -> Result<Rc<Core<SqliteStore>>> 
     Ok(inner)
 }
 
+/// The `durability` option of the SQLite store: `"full"` (the default: every
+/// commit is synced to disk, so an acknowledged write survives a power loss)
+/// or `"normal"` (synced at checkpoints only: it survives a crash of PHP, not
+/// of the machine; many times more writes per second where a sync is slow,
+/// see docs/benchmarks-server.md).
+fn durability(options: &Map<String, Value>) -> Result<Durability> {
+    match option(options, "durability") {
+        None => Ok(Durability::Full),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("full") => Ok(Durability::Full),
+        Some(Value::String(s)) if s.eq_ignore_ascii_case("normal") => Ok(Durability::Normal),
+        Some(_) => Err(invalid(
+            "option \"durability\" must be \"full\" or \"normal\"".into(),
+        )),
+    }
+}
+
 /// The server for `options` over the PHP store `store`.
 fn php_server(options: &Map<String, Value>, store: StoreObject) -> Result<Core<PhpStore>> {
     let config = config(options)?;
-    if option(options, "database").is_some() {
-        return Err(invalid(
-            "option \"database\" must be absent when a Scim\\Store is given".into(),
-        ));
+    for name in ["database", "durability"] {
+        if option(options, name).is_some() {
+            return Err(invalid(format!(
+                "option \"{name}\" must be absent when a Scim\\Store is given"
+            )));
+        }
     }
     let store = PhpStore::new(store);
     Ok(match registry(options)? {
@@ -235,9 +262,10 @@ fn php_server(options: &Map<String, Value>, store: StoreObject) -> Result<Core<P
 }
 
 /// The options `Scim\Server` takes.
-const KNOWN_OPTIONS: [&str; 9] = [
+const KNOWN_OPTIONS: [&str; 10] = [
     "base_url",
     "database",
+    "durability",
     "extensions",
     "tokens",
     "public_discovery",
@@ -314,7 +342,8 @@ impl Server {
     /// without `$store`, refused with it), `tokens` (label => SHA-256 hex
     /// digest of the bearer token), `public_discovery` (bool),
     /// `keep_password` (bool), `reject_unknown_attributes` (bool, default
-    /// true), `max_page_size` (int), `max_body_bytes` (int). Without
+    /// true), `max_page_size` (int), `max_body_bytes` (int), `durability`
+    /// (`"full"`, the default, or `"normal"`; SQLite only). Without
     /// `$store`, the server is reused within this process for the same
     /// options; with one, it keeps its resources there and is never reused.
     pub fn __construct(options: &ZendHashTable, store: Option<StoreObject>) -> PhpResult<Self> {

@@ -4,6 +4,8 @@ declare(strict_types=1);
 
 namespace Scim\Tests;
 
+require_once __DIR__ . '/ArrayStore.php';
+
 /**
  * Scim\Server: options, handle() and import() over a temporary database.
  */
@@ -156,6 +158,18 @@ final class ServerTest extends ScimTestCase {
     $this->assertScimError(fn() => $this->server(['colour' => 'blue']), \Scim\InvalidValueException::class, 400, 'invalidValue', 'unknown option "colour"');
     $this->assertScimError(fn() => $this->server(['tokens' => ['x' => 'abc']]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'token "x": digest must be 64 hexadecimal digits (SHA-256)');
     $this->assertScimError(fn() => $this->server(['max_page_size' => 0]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'option "max_page_size" must be a positive integer');
+  }
+
+  public function testTakesADurability(): void {
+    foreach (['full', 'normal', 'NORMAL'] as $i => $durability) {
+      $server = $this->server(['durability' => $durability]);
+      $this->assertSame(201, $server->handle('POST', '/Users', NULL, self::AUTH, json_encode(['userName' => "user$i"]))['status']);
+    }
+    $this->assertScimError(fn() => $this->server(['durability' => 'off']), \Scim\InvalidValueException::class, 400, 'invalidValue', 'option "durability" must be "full" or "normal"');
+    $this->assertScimError(fn() => $this->server(['durability' => TRUE]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'option "durability" must be "full" or "normal"');
+    // A Scim\Store decides its own durability.
+    $options = ['base_url' => 'https://example.com/scim/v2', 'durability' => 'normal'];
+    $this->assertScimError(fn() => new \Scim\Server($options, new ArrayStore()), \Scim\InvalidValueException::class, 400, 'invalidValue', 'option "durability" must be absent when a Scim\Store is given');
   }
 
 }
