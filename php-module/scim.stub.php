@@ -676,6 +676,21 @@ namespace Scim {
     public function fromAccount(array $fields, string $id, ?array $meta = NULL): array {}
 
     /**
+     * The stored User as the account shows it: each listed field's value
+     * written where its rule reads it (mail into the primary, else the work,
+     * else the first address, added when there is none; status as active),
+     * an empty field removing the attribute where the rule clears on absence.
+     *
+     * @param array $user
+     *   A canonical SCIM User, as stored.
+     * @param array $fields
+     *   The account's field names to values.
+     *
+     * @throws \Scim\InvalidValueException
+     */
+    public function overlay(array $user, array $fields): array {}
+
+    /**
      * The roles the groups grant, sorted.
      *
      * @param array $groups

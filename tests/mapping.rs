@@ -917,3 +917,214 @@ fn roles_follow_group_memberships() {
     assert!(mapping.is_allowed_role("newsletter"));
     assert!(!mapping.is_allowed_role("administrator"));
 }
+
+#[test]
+fn overlaying_an_account_on_its_own_user_changes_nothing() {
+    let mappings = [
+        ("default", Mapping::drupal_default()),
+        ("names", with_names()),
+    ];
+    let users = [
+        ("rfc7643-8.2", fixture("rfc7643-8.2-full-user.json")),
+        ("rfc7643-8.3", fixture("rfc7643-8.3-enterprise-user.json")),
+        ("miniorange", miniorange_user()),
+        ("entra", entra_user()),
+        ("okta", okta_user()),
+    ];
+    for (m, mapping) in &mappings {
+        for (name, user) in &users {
+            let account = mapping.to_account(user).unwrap();
+            assert_eq!(mapping.overlay(user, &account), *user, "{m}: {name}");
+        }
+    }
+}
+
+#[test]
+fn drupal_side_edits_appear_in_the_overlaid_user() {
+    let mapping = with_names();
+    let user = fixture("rfc7643-8.2-full-user.json");
+    let edited = fields(json!({
+        "name": "bjensen2",
+        "mail": "barbara@example.org",
+        "status": 0,
+        "field_first_name": "Barbara",
+        "field_department": "Tour Operations",
+    }));
+    let out = mapping.overlay(&user, &edited);
+
+    assert_eq!(out["userName"], "bjensen2");
+    assert_eq!(out["active"], false);
+    assert_eq!(out["name"]["givenName"], "Barbara");
+    assert_eq!(out["name"]["familyName"], user["name"]["familyName"]);
+    // The primary (work) address takes the mail; the home one stays.
+    assert_eq!(out["emails"][0]["value"], "barbara@example.org");
+    assert_eq!(out["emails"][0]["type"], "work");
+    assert_eq!(out["emails"][1], user["emails"][1]);
+    assert_eq!(out[ENTERPRISE_USER_URN]["department"], "Tour Operations");
+    assert_eq!(out["schemas"], json!([USER_URN, ENTERPRISE_USER_URN]));
+    // Attributes no rule maps are kept as they were.
+    for key in ["addresses", "phoneNumbers", "x509Certificates", "meta"] {
+        assert_eq!(out[key], user[key], "{key}");
+    }
+    let mut account = mapping.to_account(&user).unwrap();
+    account.extend(edited);
+    assert_eq!(mapping.to_account(&out).unwrap(), account);
+}
+
+#[test]
+fn mail_goes_to_the_address_mail_is_read_from() {
+    let mapping = Mapping::drupal_default();
+    let mail = |m: &str| fields(json!({ "mail": m }));
+    let cases = [
+        (
+            "primary",
+            json!([{ "value": "a@x", "type": "home" }, { "value": "b@x", "primary": true }]),
+            json!([{ "value": "a@x", "type": "home" }, { "value": "new@x", "primary": true }]),
+        ),
+        (
+            "work",
+            json!([{ "value": "a@x", "type": "home" }, { "value": "b@x", "type": "work" }]),
+            json!([{ "value": "a@x", "type": "home" }, { "value": "new@x", "type": "work" }]),
+        ),
+        (
+            "first",
+            json!([{ "value": "a@x", "type": "home" }, { "value": "b@x", "type": "other" }]),
+            json!([{ "value": "new@x", "type": "home" }, { "value": "b@x", "type": "other" }]),
+        ),
+        (
+            "created",
+            json!([]),
+            json!([{ "value": "new@x", "type": "work", "primary": true }]),
+        ),
+    ];
+    for (name, emails, expected) in cases {
+        let user = json!({ "schemas": [USER_URN], "userName": "u", "emails": emails });
+        let out = mapping.overlay(&user, &mail("new@x"));
+        assert_eq!(out["emails"], expected, "{name}");
+    }
+
+    let bare = json!({ "schemas": [USER_URN], "userName": "u" });
+    assert_eq!(
+        mapping.overlay(&bare, &mail("new@x"))["emails"],
+        json!([{ "value": "new@x", "type": "work", "primary": true }])
+    );
+}
+
+#[test]
+fn empty_fields_remove_what_the_rule_clears_and_leave_what_it_keeps() {
+    let mapping = with_names();
+    let user = entra_user();
+    let emptied = fields(json!({
+        "mail": null,
+        "status": null,
+        "scim_external_id": "",
+        "field_first_name": null,
+        "field_department": "",
+    }));
+    let out = mapping.overlay(&user, &emptied);
+
+    assert!(out.get("emails").is_none(), "{out}");
+    assert_eq!(out["active"], true, "active is kept when status is empty");
+    assert!(out.get("externalId").is_none());
+    assert_eq!(
+        out["name"],
+        json!({ "formatted": "Carol Danvers", "familyName": "Danvers" })
+    );
+    // The manager keeps the enterprise extension alive.
+    assert_eq!(
+        out[ENTERPRISE_USER_URN],
+        json!({ "manager": { "value": "9a1b-manager" } })
+    );
+    assert_eq!(out["schemas"], json!([USER_URN, ENTERPRISE_USER_URN]));
+
+    let account = mapping.to_account(&out).unwrap();
+    for field in [
+        "mail",
+        "scim_external_id",
+        "field_first_name",
+        "field_department",
+    ] {
+        assert!(account.get(field).is_none(), "{field}");
+    }
+}
+
+#[test]
+fn an_emptied_extension_leaves_the_user_with_its_urn() {
+    let mapping = with_names();
+    let user = fixture("rfc7643-8.2-full-user.json");
+    let with_department = mapping.overlay(&user, &fields(json!({ "field_department": "R&D" })));
+    assert_eq!(
+        with_department["schemas"],
+        json!([USER_URN, ENTERPRISE_USER_URN])
+    );
+    assert_eq!(
+        with_department[ENTERPRISE_USER_URN],
+        json!({ "department": "R&D" })
+    );
+
+    let back = mapping.overlay(
+        &with_department,
+        &fields(json!({ "field_department": null })),
+    );
+    assert_eq!(back, user);
+}
+
+#[test]
+fn status_overlays_active_from_any_drupal_spelling() {
+    let mapping = Mapping::drupal_default();
+    let user = miniorange_user();
+    for (status, active) in [
+        (json!(0), false),
+        (json!("0"), false),
+        (json!(1), true),
+        (json!("1"), true),
+        (json!(false), false),
+    ] {
+        let out = mapping.overlay(&user, &fields(json!({ "status": status })));
+        assert_eq!(out["active"], active, "{status}");
+    }
+    let without = json!({ "schemas": [USER_URN], "userName": "u" });
+    let out = mapping.overlay(&without, &fields(json!({ "status": 1 })));
+    assert_eq!(out["active"], true);
+}
+
+#[test]
+fn overlay_leaves_unlisted_fields_passwords_and_misfits_alone() {
+    let mapping = with_password_sync();
+    let user = okta_user();
+    let out = mapping.overlay(
+        &user,
+        &fields(json!({ "pass": "other", "status": "maybe", "field_unmapped": "x" })),
+    );
+    assert_eq!(out, user);
+}
+
+#[test]
+fn filtered_rules_overlay_the_matching_element_or_add_one() {
+    let rules = vec![
+        Rule::new("userName", "name"),
+        Rule::new("emails[type eq \"home\"].value", "field_home_mail"),
+    ];
+    let mapping = Mapping::new(MappingConfig {
+        rules,
+        ..MappingConfig::default()
+    })
+    .unwrap();
+    let user = miniorange_user();
+    let home = |m: Value| fields(json!({ "field_home_mail": m }));
+
+    let added = mapping.overlay(&user, &home(json!("a@home")));
+    assert_eq!(
+        added["emails"],
+        json!([
+            { "value": "alice@example.com", "type": "work" },
+            { "value": "a@home", "type": "home" },
+        ])
+    );
+    let changed = mapping.overlay(&added, &home(json!("b@home")));
+    assert_eq!(
+        changed["emails"][1],
+        json!({ "value": "b@home", "type": "home" })
+    );
+    assert_eq!(mapping.overlay(&changed, &home(Value::Null)), user);
+}

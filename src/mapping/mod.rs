@@ -357,6 +357,54 @@ impl Mapping {
         Value::Object(root)
     }
 
+    /// `resource` as the account with `fields` shows it: the inverse of
+    /// [`Mapping::to_account`] for the mapped attributes, for a stored SCIM
+    /// document that Drupal, the truth for mapped fields, may have overtaken.
+    ///
+    /// For each rule whose field `fields` lists, the value is written where
+    /// the rule reads it (`emails.value` into the primary, else the work,
+    /// else the first address, or a new primary work address when there is
+    /// none; `status` `0`/`1` as `active` `false`/`true`). An empty or `null`
+    /// field removes the attribute when the rule clears on absence, and
+    /// leaves it when the rule keeps it (RFC 7644 §3.5.1 in reverse: SCIM
+    /// said nothing the field contradicts). Values already equal, fields
+    /// that no rule maps or that `fields` does not list, write-only
+    /// attributes, and values that do not fit their attribute's type leave
+    /// the resource as it is; so does every attribute no rule maps.
+    #[must_use]
+    pub fn overlay(&self, resource: &Value, fields: &AccountFields) -> Value {
+        let mut out = resource.clone();
+        let Value::Object(root) = &mut out else {
+            return out;
+        };
+        for (rule, compiled) in self.active() {
+            if compiled.write_only {
+                continue;
+            }
+            let Some(field) = fields.get(&rule.field) else {
+                continue;
+            };
+            let empty = match field {
+                Value::Null => true,
+                Value::String(s) => s.is_empty(),
+                _ => false,
+            };
+            if empty {
+                if rule.absent == Absent::Clear && compiled.extract_in(root).is_some() {
+                    compiled.remove(root);
+                }
+                continue;
+            }
+            let Some(value) = compiled.to_scim(rule, field) else {
+                continue;
+            };
+            if compiled.extract_in(root) != Some(&value) {
+                compiled.write(root, value);
+            }
+        }
+        out
+    }
+
     /// The roles the groups grant under `role_map` and the allow-list;
     /// sorted, without duplicates.
     #[must_use]

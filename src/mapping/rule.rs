@@ -328,7 +328,12 @@ impl Compiled {
     /// The value the rule reads from `resource`, if it has one; `null` counts
     /// as none (RFC 7643 §2.5).
     pub(super) fn extract<'v>(&self, resource: &'v Value) -> Option<&'v Value> {
-        let mut object = resource.as_object()?;
+        self.extract_in(resource.as_object()?)
+    }
+
+    /// [`Compiled::extract`], from the resource's members.
+    pub(super) fn extract_in<'v>(&self, resource: &'v Map<String, Value>) -> Option<&'v Value> {
+        let mut object = resource;
         if let Some(urn) = &self.container {
             object = member(object, urn)?.as_object()?;
         }
@@ -467,6 +472,148 @@ impl Compiled {
             }
         }
     }
+
+    /// Writes `value` into `resource` where [`Compiled::extract`] reads it:
+    /// into the element the rule selects, or, when none is there, into a new
+    /// element carrying what the selection implies (`type`, `primary`), so
+    /// that the rule reads it again. An extension object created on the way
+    /// has its URN added to `schemas` (RFC 7643 §3).
+    pub(super) fn write(&self, resource: &mut Map<String, Value>, value: Value) {
+        let target = match &self.container {
+            Some(urn) => {
+                add_schema(resource, urn);
+                match object_at(resource, urn) {
+                    Some(object) => object,
+                    None => return,
+                }
+            }
+            None => resource,
+        };
+        if matches!(self.select, Select::Single) {
+            match &self.sub {
+                None => {
+                    target.insert(key_of(target, &self.attr), value);
+                }
+                Some(sub) => {
+                    if let Some(parent) = object_at(target, &self.attr) {
+                        parent.insert(key_of(parent, sub), value);
+                    }
+                }
+            }
+            return;
+        }
+
+        let key = key_of(target, &self.attr);
+        let slot = target.entry(key).or_insert(Value::Null);
+        if !slot.is_array() {
+            *slot = Value::Array(Vec::new());
+        }
+        let Value::Array(array) = slot else {
+            return;
+        };
+        let Some(element) = self.selected(array).and_then(|i| array.get_mut(i)) else {
+            array.push(self.new_element(value));
+            return;
+        };
+        match &self.sub {
+            None => *element = value,
+            Some(sub) => {
+                if !element.is_object() {
+                    *element = Value::Object(self.implied.clone());
+                }
+                if let Value::Object(element) = element {
+                    element.insert(key_of(element, sub), value);
+                }
+            }
+        }
+    }
+
+    /// Removes from `resource` every value the rule reads, so that it reads
+    /// none: a single value or sub-attribute, or, in a multi-valued
+    /// attribute, each element the rule selects in turn (the element itself
+    /// when the rule maps its `value`, else only the sub-attribute). Objects
+    /// and arrays left empty go too, an extension's URN with its object.
+    pub(super) fn remove(&self, resource: &mut Map<String, Value>) {
+        let Some(target) = (match &self.container {
+            Some(urn) => member_mut(resource, urn).and_then(Value::as_object_mut),
+            None => Some(&mut *resource),
+        }) else {
+            return;
+        };
+        match (&self.select, &self.sub) {
+            (Select::Single, None) => {
+                target.shift_remove(&key_of(target, &self.attr));
+            }
+            (Select::Single, Some(sub)) => {
+                if let Some(Value::Object(parent)) = member_mut(target, &self.attr) {
+                    parent.shift_remove(&key_of(parent, sub));
+                }
+            }
+            (_, sub) => {
+                if let Some(Value::Array(array)) = member_mut(target, &self.attr) {
+                    let whole = sub
+                        .as_deref()
+                        .map_or(true, |s| s.eq_ignore_ascii_case("value"));
+                    // Each pass empties one element, so the loop ends.
+                    for _ in 0..array.len() {
+                        let Some(i) = self.selected(array) else {
+                            break;
+                        };
+                        match (whole, sub, array.get_mut(i)) {
+                            (false, Some(sub), Some(Value::Object(element))) => {
+                                element.shift_remove(&key_of(element, sub));
+                                if member(element, sub).is_none() {
+                                    break;
+                                }
+                            }
+                            _ => {
+                                array.remove(i);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        prune(target, &self.attr);
+        if let Some(urn) = &self.container {
+            if member(resource, urn)
+                .and_then(Value::as_object)
+                .is_some_and(Map::is_empty)
+            {
+                resource.shift_remove(&key_of(resource, urn));
+                if let Some(Value::Array(schemas)) = resource.get_mut("schemas") {
+                    schemas.retain(|s| !s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(urn)));
+                }
+            }
+        }
+    }
+
+    /// A new element of a multi-valued attribute holding `value`, with what
+    /// the rule's selection implies.
+    fn new_element(&self, value: Value) -> Value {
+        let Some(sub) = &self.sub else {
+            return value;
+        };
+        let mut element = Map::with_capacity(self.implied.len() + 1);
+        element.insert(sub.clone(), value);
+        for (key, implied) in &self.implied {
+            if !element.contains_key(key) {
+                element.insert(key.clone(), implied.clone());
+            }
+        }
+        Value::Object(element)
+    }
+
+    /// The index of the element of `array` the rule reads from, if any.
+    fn selected(&self, array: &[Value]) -> Option<usize> {
+        match &self.select {
+            Select::Single => None,
+            Select::Preferred => preferred_index(array),
+            Select::Filter(vf) => array
+                .iter()
+                .position(|element| matches_value(&vf.filter, element, &vf.attribute)),
+        }
+    }
 }
 
 /// Where a resolved attribute goes in a rendered resource: the common
@@ -570,19 +717,26 @@ fn leaf<'a>(
 
 /// The preferred value of a multi-valued attribute: the one marked `primary`
 /// (RFC 7643 §2.4), else the first of `type` "work", else the first.
-fn preferred<'v>(values: &'v [Value]) -> Option<&'v Value> {
-    let member = |v: &'v Value, key: &str| v.as_object().and_then(|o| member(o, key));
+fn preferred(values: &[Value]) -> Option<&Value> {
+    values.get(preferred_index(values)?)
+}
+
+/// The index of the preferred value of a multi-valued attribute.
+fn preferred_index(values: &[Value]) -> Option<usize> {
+    fn field<'v>(v: &'v Value, key: &str) -> Option<&'v Value> {
+        v.as_object().and_then(|o| member(o, key))
+    }
     values
         .iter()
-        .find(|v| member(v, "primary").and_then(Value::as_bool) == Some(true))
+        .position(|v| field(v, "primary").and_then(Value::as_bool) == Some(true))
         .or_else(|| {
-            values.iter().find(|v| {
-                member(v, "type")
+            values.iter().position(|v| {
+                field(v, "type")
                     .and_then(Value::as_str)
                     .is_some_and(|t| t.eq_ignore_ascii_case("work"))
             })
         })
-        .or_else(|| values.first())
+        .or_else(|| (!values.is_empty()).then_some(0))
 }
 
 /// A Drupal value read as a boolean: `true`/`false`, `1`/`0`, `"1"`/`"0"`,
@@ -690,5 +844,62 @@ fn implied_values(filter: &Filter, attribute: &Attribute, out: &mut Map<String, 
             implied_values(b, attribute, out);
         }
         _ => {}
+    }
+}
+
+/// The key under which `object` holds `name`, matched as [`member`] matches it.
+fn key_of(object: &Map<String, Value>, name: &str) -> String {
+    if object.contains_key(name) {
+        return name.to_owned();
+    }
+    object
+        .keys()
+        .find(|key| key.eq_ignore_ascii_case(name))
+        .map_or_else(|| name.to_owned(), Clone::clone)
+}
+
+/// [`member`], for changing the value.
+fn member_mut<'m>(object: &'m mut Map<String, Value>, name: &str) -> Option<&'m mut Value> {
+    let key = key_of(object, name);
+    object.get_mut(&key)
+}
+
+/// The object `object` holds under `name`, made an empty one when it holds
+/// none or something else.
+fn object_at<'m>(
+    object: &'m mut Map<String, Value>,
+    name: &str,
+) -> Option<&'m mut Map<String, Value>> {
+    let slot = object
+        .entry(key_of(object, name))
+        .or_insert_with(|| Value::Object(Map::new()));
+    if !slot.is_object() {
+        *slot = Value::Object(Map::new());
+    }
+    slot.as_object_mut()
+}
+
+/// Removes `object`'s member `name` when it is an empty object or array.
+fn prune(object: &mut Map<String, Value>, name: &str) {
+    let key = key_of(object, name);
+    let empty = match object.get(&key) {
+        Some(Value::Object(map)) => map.is_empty(),
+        Some(Value::Array(list)) => list.is_empty(),
+        _ => false,
+    };
+    if empty {
+        object.shift_remove(&key);
+    }
+}
+
+/// Lists `urn` in the resource's `schemas`, when it has that array.
+fn add_schema(resource: &mut Map<String, Value>, urn: &str) {
+    if let Some(Value::Array(schemas)) = resource.get_mut("schemas") {
+        if !schemas
+            .iter()
+            .any(|s| s.as_str().is_some_and(|s| s.eq_ignore_ascii_case(urn)))
+        {
+            schemas.push(Value::from(urn));
+        }
     }
 }

@@ -203,6 +203,22 @@ impl PhpMapping {
         })
     }
 
+    /// `user` (a stored, canonical User) as the account with `fields` shows
+    /// it: each listed field's value written where its rule reads it, an
+    /// empty one removing the attribute where the rule clears on absence.
+    /// Everything else in `user` is returned as it was.
+    pub fn overlay(
+        &self,
+        user: &ZendHashTable,
+        fields: &ZendHashTable,
+    ) -> PhpResult<ZBox<ZendHashTable>> {
+        guard(|| {
+            let user = object_to_json(user)?;
+            let fields = account_fields(fields)?;
+            Ok(json_to_array(&self.mapping.overlay(&user, &fields)))
+        })
+    }
+
     /// The roles `groups` grant (a list of arrays with `id` and
     /// `displayName`), under the role map and the allow-list; sorted.
     pub fn granted_roles(&self, groups: &ZendHashTable) -> PhpResult<Vec<String>> {

@@ -77,6 +77,24 @@ final class MappingTest extends ScimTestCase {
     $this->assertSame(Mapping::drupalDefault()->fromAccount([], '8')['id'], '8');
   }
 
+  public function testOverlayLaysTheAccountOverTheStoredUser(): void {
+    $mapping = new Mapping($this->config());
+    $user = Resource::validateJson(file_get_contents(__DIR__ . '/../fixtures/rfc7643-8.2-full-user.json'));
+    $this->assertEquals($user, $mapping->overlay($user, $mapping->toAccount($user)));
+
+    $out = $mapping->overlay($user, ['mail' => 'barbara@example.org', 'status' => '0', 'field_first_name' => NULL, 'scim_external_id' => '']);
+    $this->assertSame('barbara@example.org', $out['emails'][0]['value']);
+    $this->assertSame($user['emails'][1], $out['emails'][1]);
+    $this->assertFalse($out['active']);
+    $this->assertArrayNotHasKey('givenName', $out['name']);
+    $this->assertArrayNotHasKey('externalId', $out);
+    $this->assertSame($user['addresses'], $out['addresses']);
+
+    $bare = Resource::validate(['userName' => 'b']);
+    $this->assertSame([['value' => 'b@example.com', 'type' => 'work', 'primary' => TRUE]], $mapping->overlay($bare, ['mail' => 'b@example.com'])['emails']);
+    $this->assertScimError(fn() => $mapping->overlay($bare, ['x']), \Scim\InvalidValueException::class, 400, 'invalidValue', 'account fields must be an array keyed by field name');
+  }
+
   public function testRolesFollowGroupsWithinTheAllowList(): void {
     $mapping = new Mapping($this->config());
     $groups = [['id' => 'g-1', 'displayName' => 'editors']];

@@ -164,7 +164,7 @@ class SettingsForm extends ConfigFormBase {
         'delete' => $this->t('Delete accounts'),
       ],
       '#default_value' => array_keys(array_filter($operations)),
-      '#description' => $this->t('Requests for an operation that is not allowed are refused and logged.'),
+      '#description' => $this->t('Create, update and delete apply to groups too. Requests for an operation that is not allowed are refused and logged.'),
     ];
     $form['policy']['deprovision'] = [
       '#type' => 'container',

@@ -592,7 +592,7 @@ class DrupalAccountStore implements Store {
   }
 
   /**
-   * Creates a Group with its members.
+   * Creates a Group with its members, when the settings allow creating.
    *
    * @param array $document
    *   The validated Group, without id and meta.
@@ -601,6 +601,9 @@ class DrupalAccountStore implements Store {
    *   The stored Group and its version.
    */
   protected function createGroup(array $document): array {
+    if (!$this->policy()->allows('create')) {
+      throw new ForbiddenException(ProvisioningPolicy::refusal('create', 'Group'));
+    }
     $members = self::memberIds($document);
     unset($document['members']);
     $name = (string) ($document['displayName'] ?? '');
@@ -620,7 +623,7 @@ class DrupalAccountStore implements Store {
   }
 
   /**
-   * Replaces a Group and its members.
+   * Replaces a Group and its members; a change needs the update permission.
    *
    * @param string $id
    *   The SCIM id.
@@ -640,6 +643,11 @@ class DrupalAccountStore implements Store {
     return $this->transaction(function () use ($id, $document, $members, $name, $expected, $now): array {
       $this->claim('Group', $id, $expected, $now);
       $before = self::decode($this->table->load('Group', $id)->document);
+      $current = array_column($this->table->members($id), 'id');
+      $changed = $before != $document || array_diff($members, $current) || array_diff($current, $members);
+      if ($changed && !$this->policy()->allows('update')) {
+        throw new ForbiddenException(ProvisioningPolicy::refusal('update', 'Group'));
+      }
       $this->writeRow($id, $this->columns('Group', $document), 'displayName', $name);
       $renamed = (string) ($before['displayName'] ?? '') !== $name;
       $this->setMembers($id, $members, $now, $renamed);
@@ -648,7 +656,9 @@ class DrupalAccountStore implements Store {
   }
 
   /**
-   * Deletes a Group; its members lose the roles it gave them.
+   * Deletes a Group, when the settings allow deleting.
+   *
+   * Its members lose the roles it gave them.
    *
    * @param string $id
    *   The SCIM id.
@@ -656,6 +666,9 @@ class DrupalAccountStore implements Store {
    *   The version the caller read, or NULL.
    */
   protected function deleteGroup(string $id, ?int $expected): void {
+    if (!$this->policy()->allows('delete')) {
+      throw new ForbiddenException(ProvisioningPolicy::refusal('delete', 'Group'));
+    }
     $now = $this->now();
     $this->transaction(function () use ($id, $expected, $now): void {
       $this->claim('Group', $id, $expected, $now);

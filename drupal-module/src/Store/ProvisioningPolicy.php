@@ -25,6 +25,15 @@ final class ProvisioningPolicy {
   ];
 
   /**
+   * The operations the settings gate on Groups, with how a refusal names them.
+   */
+  public const GROUP_OPERATIONS = [
+    'create' => 'creating groups',
+    'update' => 'updating groups',
+    'delete' => 'deleting groups',
+  ];
+
+  /**
    * The cancellation methods that delete the account.
    */
   public const DELETING_METHODS = ['user_cancel_reassign', 'user_cancel_delete'];
@@ -64,12 +73,15 @@ final class ProvisioningPolicy {
    *
    * @param string $operation
    *   One of create, update, deactivate, delete.
+   * @param string $type
+   *   The resource type: User (accounts) or Group.
    *
    * @return string
    *   The detail of the 403 error.
    */
-  public static function refusal(string $operation): string {
-    return sprintf('%s is not allowed by the SCIM settings of this site', self::OPERATIONS[$operation] ?? $operation);
+  public static function refusal(string $operation, string $type = 'User'): string {
+    $names = $type === 'Group' ? self::GROUP_OPERATIONS : self::OPERATIONS;
+    return sprintf('%s is not allowed by the SCIM settings of this site', $names[$operation] ?? $operation);
   }
 
   /**

@@ -310,6 +310,51 @@ class DrupalAccountStoreTest extends ScimKernelTestBase {
   }
 
   /**
+   * Tests that group changes the settings do not allow are refused with 403.
+   */
+  public function testGroupOperationsNotAllowedAreRefused(): void {
+    $ann = $this->createUser('ann');
+    $body = ['schemas' => [self::GROUP], 'displayName' => 'Editors', 'members' => [['value' => $ann['id']]]];
+    [$status, $group] = $this->scim('POST', '/Groups', $body);
+    $this->assertSame(201, $status);
+    $this->settings([
+      'operations.create' => FALSE,
+      'operations.update' => FALSE,
+      'operations.delete' => FALSE,
+    ]);
+
+    $path = '/Groups/' . $group['id'];
+    $refusals = [
+      'creating' => $this->scim('POST', '/Groups', ['schemas' => [self::GROUP], 'displayName' => 'Writers']),
+      'updating' => $this->scim('PUT', $path, ['displayName' => 'Authors'] + $body),
+      // Entra ID removes a member with a PATCH.
+      'updating ' => $this->patch($path, 'Remove', 'members', [['value' => $ann['id']]]),
+      'deleting' => $this->scim('DELETE', $path),
+    ];
+    foreach ($refusals as $what => [$status, $error]) {
+      $this->assertSame(403, $status, $what);
+      $this->assertSame('urn:ietf:params:scim:api:messages:2.0:Error', $error['schemas'][0], $what);
+      $this->assertSame(trim($what) . ' groups is not allowed by the SCIM settings of this site', $error['detail']);
+    }
+    [$status, $read] = $this->scim('GET', $path);
+    $this->assertSame(200, $status);
+    $this->assertSame('Editors', $read['displayName']);
+    $this->assertSame([$ann['id']], array_column($read['members'], 'value'));
+    $this->assertSame('W/"1"', $read['meta']['version'], 'A refused change leaves the version alone.');
+    [, $found] = $this->scim('GET', '/Groups');
+    $this->assertSame(1, $found['totalResults']);
+
+    // A PUT that changes nothing needs no permission.
+    [$status] = $this->scim('PUT', $path, $body);
+    $this->assertSame(200, $status);
+
+    $this->settings(['operations.update' => TRUE]);
+    [$status, $renamed] = $this->patch($path, 'replace', 'displayName', 'Authors');
+    $this->assertSame(200, $status);
+    $this->assertSame('Authors', $renamed['displayName']);
+  }
+
+  /**
    * Tests the cancellation methods of active=false and DELETE.
    */
   public function testDeprovisioningFollowsTheCancelMethods(): void {

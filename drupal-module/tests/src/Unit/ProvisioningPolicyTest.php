@@ -36,6 +36,8 @@ class ProvisioningPolicyTest extends TestCase {
     $this->assertFalse($policy->allows('update'), 'An operation the settings do not name is not allowed.');
     $this->assertSame('deleting accounts is not allowed by the SCIM settings of this site', ProvisioningPolicy::refusal('delete'));
     $this->assertSame('deactivating accounts is not allowed by the SCIM settings of this site', ProvisioningPolicy::refusal('deactivate'));
+    $this->assertSame('creating groups is not allowed by the SCIM settings of this site', ProvisioningPolicy::refusal('create', 'Group'));
+    $this->assertSame('updating groups is not allowed by the SCIM settings of this site', ProvisioningPolicy::refusal('update', 'Group'));
   }
 
   /**
