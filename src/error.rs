@@ -249,7 +249,7 @@ pub(crate) fn json_kind(value: &Value) -> &'static str {
 }
 
 /// `text` in double quotes, as an error message names an offending token:
-/// `"` and `\` escaped with a backslash, control characters as `\uXXXX`,
+/// `"` and `\` escaped with a backslash, control characters as `\uHHHH`,
 /// cut after `limit` characters with `...` inside the quotes.
 pub(crate) fn quote(text: &str, limit: usize) -> String {
     let mut out = String::with_capacity(text.len().min(limit) + 5);

@@ -237,7 +237,7 @@ impl<'a> Lexer<'a> {
         Ok(ch)
     }
 
-    /// `\uXXXX`, with a following `\uXXXX` when the first is a high surrogate.
+    /// `\uHHHH`, with a following `\uHHHH` when the first is a high surrogate.
     fn unicode_escape(&mut self) -> crate::Result<char> {
         let at = self.pos;
         let high = self.hex4(at)?;
