@@ -34,6 +34,26 @@ pub enum ScimType {
 }
 
 impl ScimType {
+    /// Every keyword, in the order of RFC 7644 §3.12's table.
+    pub const ALL: [ScimType; 10] = [
+        Self::InvalidFilter,
+        Self::TooMany,
+        Self::Uniqueness,
+        Self::Mutability,
+        Self::InvalidSyntax,
+        Self::InvalidPath,
+        Self::NoTarget,
+        Self::InvalidValue,
+        Self::InvalidVers,
+        Self::Sensitive,
+    ];
+
+    /// The keyword spelled `name` exactly as an error document spells it.
+    #[must_use]
+    pub fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|kind| kind.as_str() == name)
+    }
+
     /// The keyword as it appears in an error document.
     #[must_use]
     pub fn as_str(self) -> &'static str {
@@ -298,6 +318,14 @@ mod tests {
         assert_eq!(quote("abcdef", 4), r#""abcd...""#);
         assert_eq!(quote("abcd", 4), r#""abcd""#);
         assert_eq!(quote("ééé", 2), "\"éé...\"");
+    }
+
+    #[test]
+    fn keywords_read_back_as_written() {
+        for kind in ScimType::ALL {
+            assert_eq!(ScimType::parse(kind.as_str()), Some(kind));
+        }
+        assert_eq!(ScimType::parse("InvalidFilter"), None);
     }
 
     #[test]

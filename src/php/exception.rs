@@ -364,18 +364,7 @@ mod tests {
 
     #[test]
     fn every_error_has_a_class_of_its_status_and_keyword() {
-        let kinds = [
-            ScimType::InvalidFilter,
-            ScimType::TooMany,
-            ScimType::Uniqueness,
-            ScimType::Mutability,
-            ScimType::InvalidSyntax,
-            ScimType::InvalidPath,
-            ScimType::NoTarget,
-            ScimType::InvalidValue,
-            ScimType::InvalidVers,
-            ScimType::Sensitive,
-        ];
+        let kinds = ScimType::ALL;
         let mut errors: Vec<ScimError> =
             kinds.iter().map(|k| ScimError::keyword(*k, "x")).collect();
         errors.extend([

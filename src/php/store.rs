@@ -238,7 +238,7 @@ fn string_of(object: &ZendObject, method: &str) -> String {
 /// keyword decides when there is one (RFC 7644 §3.12, table 9), else the
 /// status.
 fn scim_error(status: i64, scim_type: Option<&str>, detail: String) -> ScimError {
-    if let Some(kind) = scim_type.and_then(keyword) {
+    if let Some(kind) = scim_type.and_then(ScimType::parse) {
         return ScimError::Keyword(kind, detail);
     }
     match status {
@@ -255,23 +255,6 @@ fn scim_error(status: i64, scim_type: Option<&str>, detail: String) -> ScimError
         400..=499 => ScimError::BadRequest(detail),
         _ => ScimError::Internal(detail),
     }
-}
-
-fn keyword(name: &str) -> Option<ScimType> {
-    [
-        ScimType::InvalidFilter,
-        ScimType::TooMany,
-        ScimType::Uniqueness,
-        ScimType::Mutability,
-        ScimType::InvalidSyntax,
-        ScimType::InvalidPath,
-        ScimType::NoTarget,
-        ScimType::InvalidValue,
-        ScimType::InvalidVers,
-        ScimType::Sensitive,
-    ]
-    .into_iter()
-    .find(|kind| kind.as_str() == name)
 }
 
 fn string_zval(value: &str) -> Zval {

@@ -358,28 +358,9 @@ impl<S: Store> Handler<'_, S> {
             .collect()
     }
 
-    /// Drops `password` unless the site keeps it (see `Config::keep_password`).
-    fn guard_password(&self, mut resource: Value) -> Value {
-        if !self.server.config.keep_password {
-            if let Some(object) = resource.as_object_mut() {
-                object.remove("password");
-            }
-        }
-        resource
-    }
-
     fn create(&self, kind: Kind, event: &mut Event) -> Result<Response> {
-        let rt = self.rt(kind)?;
-        let body = self.body()?;
-        let registry = &self.server.registry;
-        let valid = resource::validate_with(
-            registry,
-            rt,
-            &body,
-            Mode::Create,
-            &self.server.config.validation,
-        )?;
-        let stored = self.server.store.create(kind, self.guard_password(valid))?;
+        let valid = self.server.prepare_create(kind, &self.body()?)?;
+        let stored = self.server.store.create(kind, valid)?;
         event.resource_id = Some(stored.id().to_owned());
         self.resource_response(201, kind, stored)
     }
@@ -431,7 +412,7 @@ impl<S: Store> Handler<'_, S> {
                     Mode::Replace { existing },
                     options,
                 )?;
-                Ok(self.guard_password(valid))
+                Ok(self.server.guard_password(valid))
             })?;
         self.resource_response(200, kind, stored)
     }
@@ -454,7 +435,7 @@ impl<S: Store> Handler<'_, S> {
                     Mode::Patched { existing },
                     options,
                 )?;
-                Ok(self.guard_password(valid))
+                Ok(self.server.guard_password(valid))
             })?;
         if self.wants_no_body()? {
             let mut response = render::empty(204);

@@ -205,19 +205,24 @@ impl<S: Store> Server<S> {
         let rt = self.registry.resource_type(kind.as_str()).ok_or_else(|| {
             ScimError::Internal(format!("the registry has no {kind} resource type"))
         })?;
-        let mut valid = crate::resource::validate_with(
+        let valid = crate::resource::validate_with(
             &self.registry,
             rt,
             input,
             crate::resource::Mode::Create,
             &self.config.validation,
         )?;
+        Ok(self.guard_password(valid))
+    }
+
+    /// Drops `password` unless the site keeps it (see [`Config::keep_password`]).
+    fn guard_password(&self, mut resource: serde_json::Value) -> serde_json::Value {
         if !self.config.keep_password {
-            if let Some(object) = valid.as_object_mut() {
+            if let Some(object) = resource.as_object_mut() {
                 object.remove("password");
             }
         }
-        Ok(valid)
+        resource
     }
 
     /// Answers `request`. Never fails: every error becomes a SCIM error
