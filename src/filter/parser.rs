@@ -383,12 +383,12 @@ impl<'a> Parser<'a> {
             Some((name, sub)) => (name, Some(sub)),
             None => (rest, None),
         };
-        let valid = uri.map_or(true, |u| {
+        let valid = uri.is_none_or(|u| {
             u.starts_with(|c: char| c.is_ascii_alphabetic())
                 && !u.ends_with(':')
                 && !u.contains("::")
         }) && is_attr_name(name)
-            && sub_attr.map_or(true, is_attr_name);
+            && sub_attr.is_none_or(is_attr_name);
         if !valid {
             return Err(self.error(format!(
                 "invalid attribute path {} at byte {start}",

@@ -553,7 +553,7 @@ impl Compiled {
                 if let Some(Value::Array(array)) = member_mut(target, &self.attr) {
                     let whole = sub
                         .as_deref()
-                        .map_or(true, |s| s.eq_ignore_ascii_case("value"));
+                        .is_none_or(|s| s.eq_ignore_ascii_case("value"));
                     // Each pass empties one element, so the loop ends.
                     for _ in 0..array.len() {
                         let Some(i) = self.selected(array) else {

@@ -324,10 +324,10 @@ fn stored(answer: &Zval) -> std::result::Result<Stored, String> {
     if !resource.is_object() {
         return Err("\"resource\" must be keyed by attribute name, not a list".into());
     }
-    if !resource
+    if resource
         .get("id")
         .and_then(Value::as_str)
-        .is_some_and(|id| !id.is_empty())
+        .is_none_or(str::is_empty)
     {
         return Err("\"resource\" has no \"id\" string".into());
     }

@@ -49,7 +49,7 @@ pub(crate) fn check_base64(s: &str) -> Result<(), Base64Error> {
     let complete = if padding == 0 {
         data % 4 != 1
     } else {
-        b.len() % 4 == 0
+        b.len().is_multiple_of(4)
     };
     if complete {
         Ok(())

@@ -354,7 +354,7 @@ impl<S: Store> Handler<'_, S> {
         resources
             .into_iter()
             .map(|stored| self.render(kind, stored))
-            .filter(|r| filter.map_or(true, |f| filter::matches(f, r, registry, rt)))
+            .filter(|r| filter.is_none_or(|f| filter::matches(f, r, registry, rt)))
             .collect()
     }
 
