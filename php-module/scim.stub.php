@@ -738,9 +738,10 @@ namespace Scim {
      *   (int), "max_body_bytes" (int), "extensions" (site-defined extension
      *   schemas: a list of ["resource_type" => "User", "schema" => an RFC
      *   7643 section 7 schema document, "required" => FALSE]), "durability"
-     *   (SQLite only: "full", the default, syncs each write to disk; "normal"
-     *   syncs at checkpoints, so a write survives a crash of PHP but not a
-     *   power loss).
+     *   (SQLite only: "normal", the default, syncs the log at checkpoints,
+     *   at most a second after a write, so a write survives a crash of PHP
+     *   at once and a power loss a second later; "full" syncs each write to
+     *   disk before it is acknowledged).
      * @param \Scim\Store|null $store
      *   Where resources live, such as the Drupal module's accounts.
      *

@@ -11,10 +11,11 @@
  *   digest, so the secret need not be in the server's environment.
  * - SCIM_BASE_PATH: where SCIM is mounted (default /scim/v2).
  * - SCIM_PUBLIC_DISCOVERY=1: discovery documents without a token.
- * - SCIM_DURABILITY: "full" (default; every write synced to disk before it
- *   is acknowledged) or "normal" (synced at checkpoints: a write survives a
- *   crash of PHP but not a power loss; far more writes per second on disks
- *   where a sync is slow). See docs/benchmarks-server.md.
+ * - SCIM_DURABILITY: "normal" (default; the log is synced at checkpoints, at
+ *   most a second after a write: a write survives a crash of PHP at once and
+ *   a power loss a second later) or "full" (every write synced to disk
+ *   before it is acknowledged; half the writes per second where a sync is
+ *   slow). See docs/benchmarks-server.md.
  */
 
 declare(strict_types=1);

@@ -13,7 +13,7 @@ use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Barrier};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -1087,10 +1087,61 @@ fn concurrent_member_additions_lose_none() {
     assert_eq!(stored.version, 9);
 }
 
+#[test]
+fn a_writer_waits_for_the_lock_file_then_fails_as_busy() {
+    let dir = TempDir::new("writer-lock");
+    let options = Options {
+        busy_timeout: Duration::from_millis(300),
+        ..Options::default()
+    };
+    let store = SqliteStore::open_with(dir.db(), &options).unwrap();
+    let mut lock_path = dir.db().into_os_string();
+    lock_path.push("-writer");
+    let other_writer = std::fs::File::open(&lock_path).unwrap();
+    other_writer.lock().unwrap();
+
+    let started = Instant::now();
+    let err = store.create(Kind::User, user("bjensen")).unwrap_err();
+    assert!(started.elapsed() >= Duration::from_millis(300));
+    assert_eq!(err.status(), 500);
+    assert_eq!(
+        err.detail(),
+        "the store is busy with other writes, try again"
+    );
+    // Readers never wait for writers.
+    assert_eq!(store.query(Kind::User, &Query::default()).unwrap().total, 0);
+
+    other_writer.unlock().unwrap();
+    store.create(Kind::User, user("bjensen")).unwrap();
+    assert_eq!(store.query(Kind::User, &Query::default()).unwrap().total, 1);
+}
+
+#[test]
+fn the_checkpoint_thread_copies_the_log_back_after_a_write() {
+    let dir = TempDir::new("checkpoint");
+    let store = SqliteStore::open(dir.db()).unwrap();
+    assert_eq!(store.checkpoints_run(), 0);
+    let id = store
+        .create(Kind::User, user("bjensen"))
+        .unwrap()
+        .id()
+        .to_owned();
+    // Due within a second of the write; allow a loaded machine far more.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while store.checkpoints_run() == 0 && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert_eq!(store.checkpoints_run(), 1);
+    assert!(store.get(Kind::User, &id).is_ok());
+    assert_eq!(store.integrity_check().unwrap(), "ok");
+    assert_eq!(memory().checkpoints_run(), 0);
+}
+
 // ---------------------------------------------------------------------------
 // Crash safety: a writer killed with SIGKILL loses nothing it acknowledged
 
 const CRASH_DB: &str = "SCIM_STORE_CRASH_DB";
+const CRASH_DURABILITY: &str = "SCIM_STORE_CRASH_DURABILITY";
 
 /// The child of `a_killed_writer_loses_no_acknowledged_write`: writes until
 /// killed, printing each write after its commit.
@@ -1100,8 +1151,12 @@ fn crash_writer() {
     let Some(db) = std::env::var_os(CRASH_DB) else {
         return;
     };
+    let durability = match std::env::var(CRASH_DURABILITY).as_deref() {
+        Ok("full") => Durability::Full,
+        _ => Durability::Normal,
+    };
     let options = Options {
-        durability: Durability::Full,
+        durability,
         ..Options::default()
     };
     let store = SqliteStore::open_with(Path::new(&db), &options).unwrap();
@@ -1138,7 +1193,15 @@ fn crash_writer() {
 
 #[test]
 fn a_killed_writer_loses_no_acknowledged_write() {
-    let dir = TempDir::new("crash");
+    // The default first: its commits are synced only at checkpoints, which
+    // the writer's checkpoint thread runs while it writes.
+    for durability in ["normal", "full"] {
+        killed_writer_loses_nothing(durability);
+    }
+}
+
+fn killed_writer_loses_nothing(durability: &str) {
+    let dir = TempDir::new(&format!("crash-{durability}"));
     let mut child = Command::new(std::env::current_exe().unwrap())
         .args([
             "crash_writer",
@@ -1148,6 +1211,7 @@ fn a_killed_writer_loses_no_acknowledged_write() {
             "--test-threads=1",
         ])
         .env(CRASH_DB, dir.db())
+        .env(CRASH_DURABILITY, durability)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -1165,13 +1229,13 @@ fn a_killed_writer_loses_no_acknowledged_write() {
             acknowledged.push(((*what).to_owned(), (*id).to_owned()));
         }
         line.clear();
-        if acknowledged.len() == 300 {
+        if acknowledged.len() == 600 {
             child.kill().unwrap();
         }
     }
     child.wait().unwrap();
     assert!(
-        acknowledged.len() >= 300,
+        acknowledged.len() >= 600,
         "the writer stopped early: {acknowledged:?}"
     );
 

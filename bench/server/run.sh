@@ -13,7 +13,7 @@
 # wrk ($THREADS threads, $CONNECTIONS connections, $DURATION each) runs GET
 # /Users/{id}, GET /Users?filter=userName eq "userN", POST /Users and PATCH
 # /Users/{id} against both; ours' POST and PATCH run again after php-fpm is
-# restarted with SCIM_DURABILITY=normal (the default is "full"). Each row
+# restarted with SCIM_DURABILITY=full (the default is "normal"). Each row
 # also gives the CPU time the servers spent per request, and each write row
 # how long a synced disk write took. Everything listens on 127.0.0.1 or on
 # Unix sockets in a temporary folder, and is stopped on exit.
@@ -237,7 +237,7 @@ stop_fpm() {
   pids=("${kept[@]}")
   rm -f "$tmp/php-fpm.sock"
 }
-start_fpm full
+start_fpm normal
 nginx -p "$tmp/nginx" -e "$tmp/nginx-error.log" -c "$tmp/nginx.conf" -g 'daemon off;' &
 nginx_pid=$!
 pids+=("$nginx_pid")
@@ -362,14 +362,14 @@ for mode in get filter post patch; do
   bench ours "$mode" "http://127.0.0.1:$PORT" /scim/v2 "$tmp/ids-ours.txt" "$fpm_pid"
 done
 
-# The writes again with durability "normal" (synchronous=NORMAL: no sync per
-# commit), which the default "full" is not.
-log "restarting php-fpm with SCIM_DURABILITY=normal"
+# The writes again with durability "full" (synchronous=FULL: a disk sync per
+# commit), which the default "normal" is not.
+log "restarting php-fpm with SCIM_DURABILITY=full"
 stop_fpm
-start_fpm normal
+start_fpm full
 wait_for 30 "http://127.0.0.1:$PORT/scim/v2/ServiceProviderConfig" 200 "${auth[@]}"
 for mode in post patch; do
-  bench ours-normal "$mode" "http://127.0.0.1:$PORT" /scim/v2 "$tmp/ids-ours.txt" "$fpm_pid"
+  bench ours-full "$mode" "http://127.0.0.1:$PORT" /scim/v2 "$tmp/ids-ours.txt" "$fpm_pid"
 done
 
 # --- The reference ----------------------------------------------------------------
@@ -402,7 +402,7 @@ printf '| %-11s | %-7s | %8s | %8s | %8s | %7s | %7s | %14s | %16s | %5s | %7s |
   server op req/s p50_ms p99_ms non2xx sockerr app_cpu_us/req nginx_cpu_us/req load1 sync_ms
 printf '|%s|\n' "-------------|---------|----------|----------|----------|---------|---------|----------------|------------------|-------|---------"
 for key in baseline.fixed ours.get ours.filter ours.post ours.patch \
-  ours-normal.post ours-normal.patch reference.get reference.filter reference.post reference.patch; do
+  ours-full.post ours-full.patch reference.get reference.filter reference.post reference.patch; do
   [[ -n ${result[$key]:-} ]] || continue
   line=${result[$key]}
   printf '| %-11s | %-7s | %8s | %8s | %8s | %7s | %7s | %14s | %16s | %5s | %7s |\n' \
@@ -420,9 +420,9 @@ if [[ $SKIP_REFERENCE != 1 ]]; then
       'BEGIN { printf "ratio ours/reference %-7s %.1fx\n", m, (b > 0 ? a / b : 0) }'
   done
   for mode in post patch; do
-    ours=$(field rps "${result[ours-normal.$mode]}")
+    ours=$(field rps "${result[ours-full.$mode]}")
     theirs=$(field rps "${result[reference.$mode]}")
     awk -v m="$mode" -v a="$ours" -v b="$theirs" \
-      'BEGIN { printf "ratio ours(durability normal)/reference %-7s %.1fx\n", m, (b > 0 ? a / b : 0) }'
+      'BEGIN { printf "ratio ours(durability full)/reference %-7s %.1fx\n", m, (b > 0 ? a / b : 0) }'
   done
 fi

@@ -228,14 +228,14 @@ fn sqlite_server(options: &Map<String, Value>) -> Result<Rc<Core<SqliteStore>>> 
     Ok(inner)
 }
 
-/// The `durability` option of the SQLite store: `"full"` (the default: every
-/// commit is synced to disk, so an acknowledged write survives a power loss)
-/// or `"normal"` (synced at checkpoints only: it survives a crash of PHP, not
-/// of the machine; many times more writes per second where a sync is slow,
-/// see docs/benchmarks-server.md).
+/// The `durability` option of the SQLite store: `"normal"` (the default:
+/// the log is synced at checkpoints, at most a second after a write, so a
+/// write survives a crash of PHP at once and one of the machine a second
+/// later) or `"full"` (every commit synced before it is acknowledged, at the
+/// cost of a disk sync per write; see docs/benchmarks-server.md).
 fn durability(options: &Map<String, Value>) -> Result<Durability> {
     match option(options, "durability") {
-        None => Ok(Durability::Full),
+        None => Ok(Durability::Normal),
         Some(Value::String(s)) if s.eq_ignore_ascii_case("full") => Ok(Durability::Full),
         Some(Value::String(s)) if s.eq_ignore_ascii_case("normal") => Ok(Durability::Normal),
         Some(_) => Err(invalid(

@@ -17,6 +17,7 @@
 //! "save if the version is still N" still loses no concurrent change; the
 //! `SQLite` store overrides it with one `IMMEDIATE` transaction.
 
+mod background;
 pub mod migrations;
 pub mod sql;
 pub mod sqlite;
