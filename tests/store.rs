@@ -1137,6 +1137,25 @@ fn the_checkpoint_thread_copies_the_log_back_after_a_write() {
     assert_eq!(memory().checkpoints_run(), 0);
 }
 
+#[test]
+fn under_continuous_writes_the_log_still_starts_over() {
+    // The log only starts over once every page of it has been copied back,
+    // which the checkpoint thread makes happen at 8,192 pages (32 MiB) by
+    // pausing the writers; SQLite's own fallback would wait for 16,384.
+    let dir = TempDir::new("restart");
+    let store = SqliteStore::open(dir.db()).unwrap();
+    let mut wal = dir.db().into_os_string();
+    wal.push("-wal");
+    let mut largest = 0;
+    for i in 0..2600 {
+        store.create(Kind::User, user(&format!("user{i}"))).unwrap();
+        largest = largest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+    }
+    let pages = largest / 4096;
+    assert!(pages > 8192, "only {pages} pages were written");
+    assert!(pages < 14_000, "the log grew to {pages} pages");
+}
+
 // ---------------------------------------------------------------------------
 // Crash safety: a writer killed with SIGKILL loses nothing it acknowledged
 
