@@ -6,6 +6,7 @@ use Drupal\Component\Datetime\TimeInterface;
 use Drupal\Component\Uuid\UuidInterface;
 use Drupal\Core\Config\ConfigFactoryInterface;
 use Drupal\Core\Database\Connection;
+use Drupal\Core\Database\Query\ConditionInterface;
 use Drupal\Core\Entity\EntityTypeManagerInterface;
 use Drupal\Core\Messenger\MessengerInterface;
 use Drupal\Core\Password\PasswordGeneratorInterface;
@@ -69,6 +70,13 @@ class DrupalAccountStore implements Store {
    * @var \Drupal\scim_provisioning\Store\ResourceTable
    */
   protected ResourceTable $table;
+
+  /**
+   * The translator of filters into conditions on the resource table.
+   *
+   * @var \Drupal\scim_provisioning\Store\FilterTranslator
+   */
+  protected FilterTranslator $translator;
 
   /**
    * The database connection, for transactions.
@@ -166,6 +174,8 @@ class DrupalAccountStore implements Store {
    *
    * @param \Drupal\scim_provisioning\Store\ResourceTable $table
    *   The resource tables.
+   * @param \Drupal\scim_provisioning\Store\FilterTranslator $translator
+   *   The filter translator.
    * @param \Drupal\Core\Database\Connection $database
    *   The database connection.
    * @param \Drupal\Core\Entity\EntityTypeManagerInterface $entity_type_manager
@@ -185,8 +195,9 @@ class DrupalAccountStore implements Store {
    * @param \Drupal\Core\Messenger\MessengerInterface $messenger
    *   The messenger.
    */
-  public function __construct(ResourceTable $table, Connection $database, EntityTypeManagerInterface $entity_type_manager, ConfigFactoryInterface $config_factory, EventDispatcherInterface $dispatcher, LoggerInterface $logger, TimeInterface $time, UuidInterface $uuid, PasswordGeneratorInterface $password_generator, MessengerInterface $messenger) {
+  public function __construct(ResourceTable $table, FilterTranslator $translator, Connection $database, EntityTypeManagerInterface $entity_type_manager, ConfigFactoryInterface $config_factory, EventDispatcherInterface $dispatcher, LoggerInterface $logger, TimeInterface $time, UuidInterface $uuid, PasswordGeneratorInterface $password_generator, MessengerInterface $messenger) {
     $this->table = $table;
+    $this->translator = $translator;
     $this->database = $database;
     $this->entityTypeManager = $entity_type_manager;
     $this->configFactory = $config_factory;
@@ -252,9 +263,10 @@ class DrupalAccountStore implements Store {
    * {@inheritdoc}
    *
    * Without a filter the answer is exact: the page in creation order. With
-   * one, it is every candidate, narrowed through an index when the filter
-   * requires an equal userName, displayName, externalId or id, and the
-   * extension filters, sorts and pages them.
+   * one, it is every candidate the filter's translation into conditions on
+   * the indexed columns selects (see FilterTranslator), in creation order;
+   * the extension's evaluator then filters, sorts and pages them, so that
+   * what the translation cannot say exactly stays right.
    */
   public function query(string $type, array $query): array {
     return $this->guard(function () use ($type, $query): array {
@@ -270,7 +282,7 @@ class DrupalAccountStore implements Store {
           'exact' => TRUE,
         ];
       }
-      $rows = $this->table->rows($type, 0, NULL, $this->narrow($type, $filter) ?? []);
+      $rows = $this->table->rows($type, 0, NULL, $this->conditions($type, $filter));
       return [
         'total' => count($rows),
         'resources' => $this->storedRows($rows, TRUE),
@@ -895,6 +907,7 @@ class DrupalAccountStore implements Store {
         'changed' => $this->now(),
         'name_lc' => $tombstone->name_lc,
         'document' => $tombstone->document,
+        'values' => FilterTranslator::indexedValues('User', self::decode($tombstone->document)),
       ]);
     }
     else {
@@ -1034,62 +1047,23 @@ class DrupalAccountStore implements Store {
   }
 
   /**
-   * Finds the index condition that every match of a filter meets.
+   * Translates a filter into conditions that every match meets.
    *
    * @param string $type
    *   User or Group.
    * @param string $filter
    *   The SCIM filter, already validated by the extension.
    *
-   * @return array|null
-   *   A column and the value it must hold, or NULL when the filter does not
-   *   require an equal userName, displayName, externalId or id.
+   * @return \Drupal\Core\Database\Query\ConditionInterface|null
+   *   Conditions on the resource table, or NULL when nothing narrows.
    */
-  protected function narrow(string $type, string $filter): ?array {
-    if (!class_exists('\Scim\Filter')) {
-      return NULL;
-    }
+  protected function conditions(string $type, string $filter): ?ConditionInterface {
     try {
-      return $this->narrowNode($type, Filter::parse($filter)->toArray());
+      return $this->translator->translate($type, Filter::parse($filter)->toArray());
     }
     catch (Exception $e) {
       return NULL;
     }
-  }
-
-  /**
-   * Finds the index condition of one node of a filter's tree.
-   *
-   * @param string $type
-   *   User or Group.
-   * @param array $node
-   *   A node of \Scim\Filter::toArray().
-   *
-   * @return array|null
-   *   A column and a value, or NULL.
-   */
-  protected function narrowNode(string $type, array $node): ?array {
-    $op = strtolower((string) ($node['op'] ?? ''));
-    if ($op === 'and') {
-      return $this->narrowNode($type, (array) ($node['left'] ?? [])) ?? $this->narrowNode($type, (array) ($node['right'] ?? []));
-    }
-    $value = $node['value'] ?? NULL;
-    $path = (array) ($node['path'] ?? []);
-    if ($op !== 'eq' || !is_string($value) || !empty($path['subAttr'])) {
-      return NULL;
-    }
-    $uri = $path['uri'] ?? NULL;
-    if ($uri !== NULL && strcasecmp((string) $uri, self::CORE_URNS[$type]) !== 0) {
-      return NULL;
-    }
-    $name = strtolower((string) ($path['name'] ?? ''));
-    if ($name === strtolower($type === 'User' ? 'userName' : 'displayName') && mb_strlen($value) <= ResourceTable::MAX_NAME_LENGTH) {
-      return ['name_lc', mb_strtolower($value)];
-    }
-    if ($name === 'externalid' && mb_strlen($value) <= 255) {
-      return ['external_id', $value];
-    }
-    return $name === 'id' ? ['id', $value] : NULL;
   }
 
   /**
@@ -1101,7 +1075,7 @@ class DrupalAccountStore implements Store {
    *   The resource without id and meta.
    *
    * @return array
-   *   name_lc, external_id and document.
+   *   name_lc, external_id, document and the indexed values.
    */
   protected function columns(string $type, array $document): array {
     unset($document['members'], $document['groups'], $document['password']);
@@ -1110,6 +1084,7 @@ class DrupalAccountStore implements Store {
       'name_lc' => self::key((string) ($document[$type === 'User' ? 'userName' : 'displayName'] ?? '')),
       'external_id' => is_string($external_id) && mb_strlen($external_id) <= 255 ? $external_id : NULL,
       'document' => json_encode($document, self::JSON_FLAGS),
+      'values' => FilterTranslator::indexedValues($type, $document),
     ];
   }
 
