@@ -983,7 +983,7 @@ class DrupalAccountStore implements Store {
     if ($row->type === 'User') {
       $account = array_key_exists('account', $known) ? $known['account'] : $this->account($row);
       if ($account !== NULL) {
-        $document = $this->mapping()->overlay($document, $this->mapping()->readAccount($account));
+        $document = $this->mapping()->overlay($document, $this->mapping()->shownFields($document, $this->mapping()->readAccount($account)));
       }
       $groups = $memberships ? ($known['groups'] ?? $this->table->groupsOf([$row->id])[$row->id]) : [];
       if ($groups) {
