@@ -14,6 +14,7 @@ use Drupal\Core\Utility\Error;
 use Drupal\Core\Validation\Plugin\Validation\Constraint\UniqueFieldConstraint;
 use Drupal\scim_provisioning\Event\ScimAccountEvent;
 use Drupal\scim_provisioning\Event\ScimAccountEvents;
+use Drupal\scim_provisioning\Http\ServerTiming;
 use Drupal\user\Plugin\Validation\Constraint\UserMailRequired;
 use Drupal\user\UserInterface;
 use Psr\Log\LoggerInterface;
@@ -142,6 +143,13 @@ class DrupalAccountStore implements Store {
   protected MessengerInterface $messenger;
 
   /**
+   * The timer of the Server-Timing header.
+   *
+   * @var \Drupal\scim_provisioning\Http\ServerTiming
+   */
+  protected ServerTiming $timing;
+
+  /**
    * The mapping, compiled once per configuration.
    *
    * @var \Drupal\scim_provisioning\Store\AccountMapping|null
@@ -194,8 +202,10 @@ class DrupalAccountStore implements Store {
    *   The password generator.
    * @param \Drupal\Core\Messenger\MessengerInterface $messenger
    *   The messenger.
+   * @param \Drupal\scim_provisioning\Http\ServerTiming $timing
+   *   The timer of the Server-Timing header.
    */
-  public function __construct(ResourceTable $table, FilterTranslator $translator, Connection $database, EntityTypeManagerInterface $entity_type_manager, ConfigFactoryInterface $config_factory, EventDispatcherInterface $dispatcher, LoggerInterface $logger, TimeInterface $time, UuidInterface $uuid, PasswordGeneratorInterface $password_generator, MessengerInterface $messenger) {
+  public function __construct(ResourceTable $table, FilterTranslator $translator, Connection $database, EntityTypeManagerInterface $entity_type_manager, ConfigFactoryInterface $config_factory, EventDispatcherInterface $dispatcher, LoggerInterface $logger, TimeInterface $time, UuidInterface $uuid, PasswordGeneratorInterface $password_generator, MessengerInterface $messenger, ServerTiming $timing) {
     $this->table = $table;
     $this->translator = $translator;
     $this->database = $database;
@@ -207,6 +217,7 @@ class DrupalAccountStore implements Store {
     $this->uuid = $uuid;
     $this->passwordGenerator = $password_generator;
     $this->messenger = $messenger;
+    $this->timing = $timing;
   }
 
   /**
@@ -438,6 +449,9 @@ class DrupalAccountStore implements Store {
         $account->setPassword($this->passwordGenerator->generate(32));
       }
       $this->save($account, $document, $is_new ? ScimAccountEvent::CREATE : ScimAccountEvent::TAKEOVER);
+      // What the request left out and the account holds (active, for one)
+      // is part of the User from now on, until a request removes it.
+      $document = $this->mapping()->overlay($document, $this->mapping()->readAccount($account));
 
       $columns = ['uid' => (int) $account->id(), 'deleted' => 0, 'changed' => $now] + $this->columns('User', $document);
       if ($tombstone !== NULL) {
@@ -828,8 +842,9 @@ class DrupalAccountStore implements Store {
     // SCIM sets email and password without knowing the current password.
     $account->_skipProtectedUserFieldConstraint = TRUE;
     $this->dispatcher->dispatch(new ScimAccountEvent($account, $document, $operation), ScimAccountEvents::PRE_SAVE);
-    if ($validate) {
-      foreach ($account->validate() as $violation) {
+    $this->timing->start('entity');
+    try {
+      foreach ($validate ? $account->validate() : [] as $violation) {
         // An email address is optional for accounts an administrator
         // creates; SCIM Users need none either (RFC 7643 section 4.1.2).
         if ($violation->getConstraint() instanceof UserMailRequired) {
@@ -842,8 +857,11 @@ class DrupalAccountStore implements Store {
         }
         throw new InvalidValueException(sprintf('account field "%s": %s', $field, $message));
       }
+      $account->save();
     }
-    $account->save();
+    finally {
+      $this->timing->stop('entity');
+    }
     $this->dispatcher->dispatch(new ScimAccountEvent($account, $document, $operation), ScimAccountEvents::POST_SAVE);
   }
 
@@ -861,10 +879,16 @@ class DrupalAccountStore implements Store {
    *   user_cancel_reassign and user_cancel_delete.
    */
   protected function cancel(UserInterface $account, string $method): void {
-    user_cancel([], $account->id(), $method);
-    $batch = &batch_get();
-    $batch['progressive'] = FALSE;
-    batch_process();
+    $this->timing->start('entity');
+    try {
+      user_cancel([], $account->id(), $method);
+      $batch = &batch_get();
+      $batch['progressive'] = FALSE;
+      batch_process();
+    }
+    finally {
+      $this->timing->stop('entity');
+    }
     // Cancellation leaves status messages meant for a browser; a SCIM
     // response has no use for them, and they would start a session.
     $this->messenger->deleteAll();
@@ -1036,7 +1060,9 @@ class DrupalAccountStore implements Store {
         }
       }
     }
+    $this->timing->start('entity');
     $accounts = $uids ? $this->userStorage()->loadMultiple($uids) : [];
+    $this->timing->stop('entity');
     $groups = $memberships ? $this->table->groupsOf($ids) : [];
     $stored = [];
     foreach ($rows as $row) {
@@ -1129,6 +1155,7 @@ class DrupalAccountStore implements Store {
    *   What $work returns.
    */
   protected function guard(callable $work) {
+    $this->timing->start('store');
     try {
       return $work();
     }
@@ -1138,6 +1165,9 @@ class DrupalAccountStore implements Store {
     catch (\Throwable $e) {
       Error::logException($this->logger, $e);
       throw $e;
+    }
+    finally {
+      $this->timing->stop('store');
     }
   }
 
@@ -1194,7 +1224,9 @@ class DrupalAccountStore implements Store {
    *   The account, or NULL.
    */
   protected function loadAccount(int $uid): ?UserInterface {
+    $this->timing->start('entity');
     $account = $this->userStorage()->load($uid);
+    $this->timing->stop('entity');
     return $account instanceof UserInterface ? $account : NULL;
   }
 
@@ -1238,12 +1270,14 @@ class DrupalAccountStore implements Store {
   protected function accountBy(string $field, string $value): ?UserInterface {
     // LIKE without wildcards compares without regard to case on every
     // database; an equal sign does not on SQLite for email addresses.
+    $this->timing->start('entity');
     $ids = $this->userStorage()->getQuery()
       ->accessCheck(FALSE)
       ->condition($field, $this->database->escapeLike($value), 'LIKE')
       ->condition('uid', 0, '<>')
       ->range(0, 1)
       ->execute();
+    $this->timing->stop('entity');
     return $ids ? $this->loadAccount((int) reset($ids)) : NULL;
   }
 

@@ -278,7 +278,9 @@ class DrupalAccountStoreTest extends ScimKernelTestBase {
    * Tests that removing active keeps the account's status, unread.
    */
   public function testRemovingActiveKeepsTheStatus(): void {
-    $user = $this->createUser('rpatel');
+    [$status, $user] = $this->scim('POST', '/Users', ['schemas' => [self::USER], 'userName' => 'rpatel']);
+    $this->assertSame(201, $status);
+    $this->assertTrue($user['active'], 'A User created without active is as active as its account.');
     [$status, $patched] = $this->patch('/Users/' . $user['id'], 'remove', 'active', NULL);
     $this->assertSame(200, $status);
     $this->assertArrayNotHasKey('active', $patched, 'RFC 7644 section 3.5.2.2: a removed attribute is gone.');
