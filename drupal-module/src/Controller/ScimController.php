@@ -7,6 +7,7 @@ use Drupal\Core\Session\AccountInterface;
 use Drupal\Core\Session\AccountProxyInterface;
 use Drupal\scim_provisioning\Authentication\ScimClientAccount;
 use Drupal\scim_provisioning\Http\ScimPath;
+use Drupal\scim_provisioning\Http\ServerTiming;
 use Drupal\scim_provisioning\ProvisioningLog;
 use Drupal\scim_provisioning\ScimServerFactory;
 use Psr\Log\LoggerInterface;
@@ -57,6 +58,13 @@ class ScimController implements ContainerInjectionInterface {
   protected LoggerInterface $logger;
 
   /**
+   * The timer of the Server-Timing header.
+   *
+   * @var \Drupal\scim_provisioning\Http\ServerTiming
+   */
+  protected ServerTiming $timing;
+
+  /**
    * Constructs the controller.
    *
    * @param \Drupal\scim_provisioning\ScimServerFactory|null $servers
@@ -67,12 +75,15 @@ class ScimController implements ContainerInjectionInterface {
    *   The current user.
    * @param \Psr\Log\LoggerInterface $logger
    *   The module's logger channel.
+   * @param \Drupal\scim_provisioning\Http\ServerTiming $timing
+   *   The timer of the Server-Timing header.
    */
-  public function __construct(?ScimServerFactory $servers, ProvisioningLog $log, AccountInterface $current_user, LoggerInterface $logger) {
+  public function __construct(?ScimServerFactory $servers, ProvisioningLog $log, AccountInterface $current_user, LoggerInterface $logger, ServerTiming $timing) {
     $this->servers = $servers;
     $this->log = $log;
     $this->currentUser = $current_user;
     $this->logger = $logger;
+    $this->timing = $timing;
   }
 
   /**
@@ -86,6 +97,7 @@ class ScimController implements ContainerInjectionInterface {
       $container->get('scim_provisioning.log'),
       $container->get('current_user'),
       $container->get('logger.channel.scim_provisioning'),
+      $container->get('scim_provisioning.server_timing'),
     );
   }
 
@@ -109,25 +121,36 @@ class ScimController implements ContainerInjectionInterface {
       throw new ServiceUnavailableHttpException(NULL, 'the scim PHP extension on this site is too old: it lacks Scim\Store or Scim\Mapping');
     }
 
+    $this->timing->reset();
+    $this->timing->start('total');
     $headers = [];
     foreach ($request->headers->all() as $name => $values) {
       $headers[$name] = count($values) === 1 ? (string) reset($values) : array_values($values);
     }
     $query = (string) $request->server->get('QUERY_STRING', '');
-    $result = $this->servers->create()->handle(
+    $server = $this->servers->create();
+    $this->timing->start('handle');
+    $result = $server->handle(
       $request->getMethod(),
       ScimPath::relative($request->getPathInfo()),
       $query === '' ? NULL : $query,
       $headers,
       $request->getContent(),
     );
+    $this->timing->stop('handle');
+    $this->timing->start('log');
     $this->record($request, $result, $this->servers->store()->takeReport());
+    $this->timing->stop('log');
 
     $response = new Response((string) ($result['body'] ?? ''), (int) $result['status']);
     foreach ((array) $result['headers'] as $name => $value) {
       $response->headers->set((string) $name, (string) $value);
     }
     $response->headers->set('Cache-Control', 'no-store');
+    $this->timing->stop('total');
+    if ($this->timing->isEnabled()) {
+      $response->headers->set('Server-Timing', $this->timing->header());
+    }
     return $response;
   }
 

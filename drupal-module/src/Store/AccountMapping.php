@@ -107,6 +107,43 @@ class AccountMapping {
   }
 
   /**
+   * Returns the account fields a read lays over a stored SCIM User.
+   *
+   * A rule that keeps its field when the attribute is absent leaves the
+   * field's value to Drupal once SCIM removed the attribute (a PATCH
+   * "remove" of active keeps the account's status): the field is then the
+   * account's own, and the User is read without the attribute, as RFC 7644
+   * section 3.5.2.2 wants after a removal. A change made in Drupal still
+   * reaches the document when the account is saved.
+   *
+   * @param array $document
+   *   The stored SCIM User.
+   * @param array $fields
+   *   The account's mapped fields, from readAccount().
+   *
+   * @return array
+   *   The fields to lay over the document.
+   */
+  public function shownFields(array $document, array $fields): array {
+    $kept = [];
+    foreach ($this->rules as $rule) {
+      if (($rule['absent'] ?? '') === 'keep' && is_string($rule['field'] ?? NULL) && array_key_exists($rule['field'], $fields)) {
+        $kept[$rule['field']] = TRUE;
+      }
+    }
+    if (!$kept) {
+      return $fields;
+    }
+    $implied = $this->mapping->toAccount($document);
+    foreach (array_keys($kept) as $field) {
+      if (!array_key_exists($field, $implied)) {
+        unset($fields[$field]);
+      }
+    }
+    return $fields;
+  }
+
+  /**
    * Writes field values to an account.
    *
    * The password and the status are not written here: the store applies

@@ -6,6 +6,7 @@ use Drupal\Component\Datetime\TimeInterface;
 use Drupal\Component\Uuid\UuidInterface;
 use Drupal\Core\Config\ConfigFactoryInterface;
 use Drupal\Core\Database\Connection;
+use Drupal\Core\Database\Query\ConditionInterface;
 use Drupal\Core\Entity\EntityTypeManagerInterface;
 use Drupal\Core\Messenger\MessengerInterface;
 use Drupal\Core\Password\PasswordGeneratorInterface;
@@ -13,6 +14,7 @@ use Drupal\Core\Utility\Error;
 use Drupal\Core\Validation\Plugin\Validation\Constraint\UniqueFieldConstraint;
 use Drupal\scim_provisioning\Event\ScimAccountEvent;
 use Drupal\scim_provisioning\Event\ScimAccountEvents;
+use Drupal\scim_provisioning\Http\ServerTiming;
 use Drupal\user\Plugin\Validation\Constraint\UserMailRequired;
 use Drupal\user\UserInterface;
 use Psr\Log\LoggerInterface;
@@ -69,6 +71,13 @@ class DrupalAccountStore implements Store {
    * @var \Drupal\scim_provisioning\Store\ResourceTable
    */
   protected ResourceTable $table;
+
+  /**
+   * The translator of filters into conditions on the resource table.
+   *
+   * @var \Drupal\scim_provisioning\Store\FilterTranslator
+   */
+  protected FilterTranslator $translator;
 
   /**
    * The database connection, for transactions.
@@ -134,6 +143,13 @@ class DrupalAccountStore implements Store {
   protected MessengerInterface $messenger;
 
   /**
+   * The timer of the Server-Timing header.
+   *
+   * @var \Drupal\scim_provisioning\Http\ServerTiming
+   */
+  protected ServerTiming $timing;
+
+  /**
    * The mapping, compiled once per configuration.
    *
    * @var \Drupal\scim_provisioning\Store\AccountMapping|null
@@ -166,6 +182,8 @@ class DrupalAccountStore implements Store {
    *
    * @param \Drupal\scim_provisioning\Store\ResourceTable $table
    *   The resource tables.
+   * @param \Drupal\scim_provisioning\Store\FilterTranslator $translator
+   *   The filter translator.
    * @param \Drupal\Core\Database\Connection $database
    *   The database connection.
    * @param \Drupal\Core\Entity\EntityTypeManagerInterface $entity_type_manager
@@ -184,9 +202,12 @@ class DrupalAccountStore implements Store {
    *   The password generator.
    * @param \Drupal\Core\Messenger\MessengerInterface $messenger
    *   The messenger.
+   * @param \Drupal\scim_provisioning\Http\ServerTiming $timing
+   *   The timer of the Server-Timing header.
    */
-  public function __construct(ResourceTable $table, Connection $database, EntityTypeManagerInterface $entity_type_manager, ConfigFactoryInterface $config_factory, EventDispatcherInterface $dispatcher, LoggerInterface $logger, TimeInterface $time, UuidInterface $uuid, PasswordGeneratorInterface $password_generator, MessengerInterface $messenger) {
+  public function __construct(ResourceTable $table, FilterTranslator $translator, Connection $database, EntityTypeManagerInterface $entity_type_manager, ConfigFactoryInterface $config_factory, EventDispatcherInterface $dispatcher, LoggerInterface $logger, TimeInterface $time, UuidInterface $uuid, PasswordGeneratorInterface $password_generator, MessengerInterface $messenger, ServerTiming $timing) {
     $this->table = $table;
+    $this->translator = $translator;
     $this->database = $database;
     $this->entityTypeManager = $entity_type_manager;
     $this->configFactory = $config_factory;
@@ -196,6 +217,7 @@ class DrupalAccountStore implements Store {
     $this->uuid = $uuid;
     $this->passwordGenerator = $password_generator;
     $this->messenger = $messenger;
+    $this->timing = $timing;
   }
 
   /**
@@ -252,9 +274,10 @@ class DrupalAccountStore implements Store {
    * {@inheritdoc}
    *
    * Without a filter the answer is exact: the page in creation order. With
-   * one, it is every candidate, narrowed through an index when the filter
-   * requires an equal userName, displayName, externalId or id, and the
-   * extension filters, sorts and pages them.
+   * one, it is every candidate the filter's translation into conditions on
+   * the indexed columns selects (see FilterTranslator), in creation order;
+   * the extension's evaluator then filters, sorts and pages them, so that
+   * what the translation cannot say exactly stays right.
    */
   public function query(string $type, array $query): array {
     return $this->guard(function () use ($type, $query): array {
@@ -270,7 +293,7 @@ class DrupalAccountStore implements Store {
           'exact' => TRUE,
         ];
       }
-      $rows = $this->table->rows($type, 0, NULL, $this->narrow($type, $filter) ?? []);
+      $rows = $this->table->rows($type, 0, NULL, $this->conditions($type, $filter));
       return [
         'total' => count($rows),
         'resources' => $this->storedRows($rows, TRUE),
@@ -426,6 +449,9 @@ class DrupalAccountStore implements Store {
         $account->setPassword($this->passwordGenerator->generate(32));
       }
       $this->save($account, $document, $is_new ? ScimAccountEvent::CREATE : ScimAccountEvent::TAKEOVER);
+      // What the request left out and the account holds (active, for one)
+      // is part of the User from now on, until a request removes it.
+      $document = $this->mapping()->overlay($document, $this->mapping()->readAccount($account));
 
       $columns = ['uid' => (int) $account->id(), 'deleted' => 0, 'changed' => $now] + $this->columns('User', $document);
       if ($tombstone !== NULL) {
@@ -816,8 +842,9 @@ class DrupalAccountStore implements Store {
     // SCIM sets email and password without knowing the current password.
     $account->_skipProtectedUserFieldConstraint = TRUE;
     $this->dispatcher->dispatch(new ScimAccountEvent($account, $document, $operation), ScimAccountEvents::PRE_SAVE);
-    if ($validate) {
-      foreach ($account->validate() as $violation) {
+    $this->timing->start('entity');
+    try {
+      foreach ($validate ? $account->validate() : [] as $violation) {
         // An email address is optional for accounts an administrator
         // creates; SCIM Users need none either (RFC 7643 section 4.1.2).
         if ($violation->getConstraint() instanceof UserMailRequired) {
@@ -830,8 +857,11 @@ class DrupalAccountStore implements Store {
         }
         throw new InvalidValueException(sprintf('account field "%s": %s', $field, $message));
       }
+      $account->save();
     }
-    $account->save();
+    finally {
+      $this->timing->stop('entity');
+    }
     $this->dispatcher->dispatch(new ScimAccountEvent($account, $document, $operation), ScimAccountEvents::POST_SAVE);
   }
 
@@ -849,10 +879,16 @@ class DrupalAccountStore implements Store {
    *   user_cancel_reassign and user_cancel_delete.
    */
   protected function cancel(UserInterface $account, string $method): void {
-    user_cancel([], $account->id(), $method);
-    $batch = &batch_get();
-    $batch['progressive'] = FALSE;
-    batch_process();
+    $this->timing->start('entity');
+    try {
+      user_cancel([], $account->id(), $method);
+      $batch = &batch_get();
+      $batch['progressive'] = FALSE;
+      batch_process();
+    }
+    finally {
+      $this->timing->stop('entity');
+    }
     // Cancellation leaves status messages meant for a browser; a SCIM
     // response has no use for them, and they would start a session.
     $this->messenger->deleteAll();
@@ -895,6 +931,7 @@ class DrupalAccountStore implements Store {
         'changed' => $this->now(),
         'name_lc' => $tombstone->name_lc,
         'document' => $tombstone->document,
+        'values' => FilterTranslator::indexedValues('User', self::decode($tombstone->document)),
       ]);
     }
     else {
@@ -970,7 +1007,7 @@ class DrupalAccountStore implements Store {
     if ($row->type === 'User') {
       $account = array_key_exists('account', $known) ? $known['account'] : $this->account($row);
       if ($account !== NULL) {
-        $document = $this->mapping()->overlay($document, $this->mapping()->readAccount($account));
+        $document = $this->mapping()->overlay($document, $this->mapping()->shownFields($document, $this->mapping()->readAccount($account)));
       }
       $groups = $memberships ? ($known['groups'] ?? $this->table->groupsOf([$row->id])[$row->id]) : [];
       if ($groups) {
@@ -1023,7 +1060,9 @@ class DrupalAccountStore implements Store {
         }
       }
     }
+    $this->timing->start('entity');
     $accounts = $uids ? $this->userStorage()->loadMultiple($uids) : [];
+    $this->timing->stop('entity');
     $groups = $memberships ? $this->table->groupsOf($ids) : [];
     $stored = [];
     foreach ($rows as $row) {
@@ -1034,62 +1073,23 @@ class DrupalAccountStore implements Store {
   }
 
   /**
-   * Finds the index condition that every match of a filter meets.
+   * Translates a filter into conditions that every match meets.
    *
    * @param string $type
    *   User or Group.
    * @param string $filter
    *   The SCIM filter, already validated by the extension.
    *
-   * @return array|null
-   *   A column and the value it must hold, or NULL when the filter does not
-   *   require an equal userName, displayName, externalId or id.
+   * @return \Drupal\Core\Database\Query\ConditionInterface|null
+   *   Conditions on the resource table, or NULL when nothing narrows.
    */
-  protected function narrow(string $type, string $filter): ?array {
-    if (!class_exists('\Scim\Filter')) {
-      return NULL;
-    }
+  protected function conditions(string $type, string $filter): ?ConditionInterface {
     try {
-      return $this->narrowNode($type, Filter::parse($filter)->toArray());
+      return $this->translator->translate($type, Filter::parse($filter)->toArray());
     }
     catch (Exception $e) {
       return NULL;
     }
-  }
-
-  /**
-   * Finds the index condition of one node of a filter's tree.
-   *
-   * @param string $type
-   *   User or Group.
-   * @param array $node
-   *   A node of \Scim\Filter::toArray().
-   *
-   * @return array|null
-   *   A column and a value, or NULL.
-   */
-  protected function narrowNode(string $type, array $node): ?array {
-    $op = strtolower((string) ($node['op'] ?? ''));
-    if ($op === 'and') {
-      return $this->narrowNode($type, (array) ($node['left'] ?? [])) ?? $this->narrowNode($type, (array) ($node['right'] ?? []));
-    }
-    $value = $node['value'] ?? NULL;
-    $path = (array) ($node['path'] ?? []);
-    if ($op !== 'eq' || !is_string($value) || !empty($path['subAttr'])) {
-      return NULL;
-    }
-    $uri = $path['uri'] ?? NULL;
-    if ($uri !== NULL && strcasecmp((string) $uri, self::CORE_URNS[$type]) !== 0) {
-      return NULL;
-    }
-    $name = strtolower((string) ($path['name'] ?? ''));
-    if ($name === strtolower($type === 'User' ? 'userName' : 'displayName') && mb_strlen($value) <= ResourceTable::MAX_NAME_LENGTH) {
-      return ['name_lc', mb_strtolower($value)];
-    }
-    if ($name === 'externalid' && mb_strlen($value) <= 255) {
-      return ['external_id', $value];
-    }
-    return $name === 'id' ? ['id', $value] : NULL;
   }
 
   /**
@@ -1101,7 +1101,7 @@ class DrupalAccountStore implements Store {
    *   The resource without id and meta.
    *
    * @return array
-   *   name_lc, external_id and document.
+   *   name_lc, external_id, document and the indexed values.
    */
   protected function columns(string $type, array $document): array {
     unset($document['members'], $document['groups'], $document['password']);
@@ -1110,6 +1110,7 @@ class DrupalAccountStore implements Store {
       'name_lc' => self::key((string) ($document[$type === 'User' ? 'userName' : 'displayName'] ?? '')),
       'external_id' => is_string($external_id) && mb_strlen($external_id) <= 255 ? $external_id : NULL,
       'document' => json_encode($document, self::JSON_FLAGS),
+      'values' => FilterTranslator::indexedValues($type, $document),
     ];
   }
 
@@ -1154,6 +1155,7 @@ class DrupalAccountStore implements Store {
    *   What $work returns.
    */
   protected function guard(callable $work) {
+    $this->timing->start('store');
     try {
       return $work();
     }
@@ -1163,6 +1165,9 @@ class DrupalAccountStore implements Store {
     catch (\Throwable $e) {
       Error::logException($this->logger, $e);
       throw $e;
+    }
+    finally {
+      $this->timing->stop('store');
     }
   }
 
@@ -1219,7 +1224,9 @@ class DrupalAccountStore implements Store {
    *   The account, or NULL.
    */
   protected function loadAccount(int $uid): ?UserInterface {
+    $this->timing->start('entity');
     $account = $this->userStorage()->load($uid);
+    $this->timing->stop('entity');
     return $account instanceof UserInterface ? $account : NULL;
   }
 
@@ -1263,12 +1270,14 @@ class DrupalAccountStore implements Store {
   protected function accountBy(string $field, string $value): ?UserInterface {
     // LIKE without wildcards compares without regard to case on every
     // database; an equal sign does not on SQLite for email addresses.
+    $this->timing->start('entity');
     $ids = $this->userStorage()->getQuery()
       ->accessCheck(FALSE)
       ->condition($field, $this->database->escapeLike($value), 'LIKE')
       ->condition('uid', 0, '<>')
       ->range(0, 1)
       ->execute();
+    $this->timing->stop('entity');
     return $ids ? $this->loadAccount((int) reset($ids)) : NULL;
   }
 

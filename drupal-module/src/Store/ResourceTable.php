@@ -4,16 +4,19 @@ namespace Drupal\scim_provisioning\Store;
 
 use Drupal\Core\Database\Connection;
 use Drupal\Core\Database\IntegrityConstraintViolationException;
+use Drupal\Core\Database\Query\ConditionInterface;
 
 /**
- * Reads and writes the module's two tables of SCIM resources.
+ * Reads and writes the module's tables of SCIM resources.
  *
  * The table scim_provisioning_resource keeps one row per provisioned User
  * and Group: the SCIM document as JSON, the lowercased userName or
  * displayName under a unique index, externalId, a version counter and the
  * times in milliseconds.
- * scim_provisioning_member keeps group memberships. This class knows SQL and
- * nothing of SCIM: the store decides what the rows mean.
+ * scim_provisioning_member keeps group memberships, and
+ * scim_provisioning_value the values of multi-valued attributes that
+ * filters look up (FilterTranslator::indexedValues() says which). This class
+ * knows SQL and nothing of SCIM: the store decides what the rows mean.
  */
 class ResourceTable {
 
@@ -116,15 +119,50 @@ class ResourceTable {
    *
    * @param array $fields
    *   Column values: id, type, uid, name_lc, external_id, document, created,
-   *   changed; version starts at 1.
+   *   changed; version starts at 1. And "values": the indexed values, as
+   *   setValues() takes them.
    *
    * @throws \Drupal\Core\Database\IntegrityConstraintViolationException
    *   When the name (or id) is taken.
    */
   public function insert(array $fields): void {
+    $values = $fields['values'] ?? NULL;
+    unset($fields['values']);
     $this->database->insert(self::RESOURCES)
       ->fields($fields + ['version' => 1, 'deleted' => 0])
       ->execute();
+    if ($values !== NULL) {
+      $this->setValues($fields['id'], $values);
+    }
+  }
+
+  /**
+   * Replaces the indexed values of a resource.
+   *
+   * @param string $id
+   *   The SCIM id.
+   * @param array<string, string[]> $values
+   *   By attribute, its values, lowercased; values longer than the column
+   *   are cut and flagged.
+   */
+  public function setValues(string $id, array $values): void {
+    $this->database->delete(FilterTranslator::VALUES)
+      ->condition('id', $id)
+      ->execute();
+    $rows = [];
+    foreach ($values as $attribute => $list) {
+      foreach ($list as $value) {
+        $cut = mb_substr((string) $value, 0, FilterTranslator::MAX_VALUE_LENGTH);
+        $rows[$attribute . "\0" . $cut] = [$id, (string) $attribute, $cut, (int) ($cut !== $value)];
+      }
+    }
+    if ($rows) {
+      $insert = $this->database->insert(FilterTranslator::VALUES)->fields(['id', 'attribute', 'value', 'truncated']);
+      foreach ($rows as $row) {
+        $insert->values($row);
+      }
+      $insert->execute();
+    }
   }
 
   /**
@@ -189,16 +227,31 @@ class ResourceTable {
    * @param string $id
    *   The SCIM id.
    * @param array $fields
-   *   Column values.
+   *   Column values; a new id takes the indexed values along. And "values":
+   *   the indexed values, as setValues() takes them.
    *
    * @throws \Drupal\Core\Database\IntegrityConstraintViolationException
    *   When the new name is taken.
    */
   public function update(string $id, array $fields): void {
-    $this->database->update(self::RESOURCES)
-      ->fields($fields)
-      ->condition('id', $id)
-      ->execute();
+    $values = $fields['values'] ?? NULL;
+    unset($fields['values']);
+    if ($fields) {
+      $this->database->update(self::RESOURCES)
+        ->fields($fields)
+        ->condition('id', $id)
+        ->execute();
+    }
+    if (isset($fields['id']) && $fields['id'] !== $id) {
+      $this->database->update(FilterTranslator::VALUES)
+        ->fields(['id' => $fields['id']])
+        ->condition('id', $id)
+        ->execute();
+      $id = $fields['id'];
+    }
+    if ($values !== NULL) {
+      $this->setValues($id, $values);
+    }
   }
 
   /**
@@ -227,6 +280,9 @@ class ResourceTable {
    */
   public function delete(string $id): void {
     $this->removeMemberships($id);
+    $this->database->delete(FilterTranslator::VALUES)
+      ->condition('id', $id)
+      ->execute();
     $this->database->delete(self::RESOURCES)
       ->condition('id', $id)
       ->execute();
@@ -428,20 +484,20 @@ class ResourceTable {
    *   How many to skip.
    * @param int|null $limit
    *   The most to return, or NULL for all.
-   * @param array $condition
-   *   A column and a value the rows must have, or [] for every row.
+   * @param \Drupal\Core\Database\Query\ConditionInterface|null $condition
+   *   Conditions on the alias "r" the rows must meet, or NULL for none.
    *
    * @return object[]
    *   The rows.
    */
-  public function rows(string $type, int $offset = 0, ?int $limit = NULL, array $condition = []): array {
+  public function rows(string $type, int $offset = 0, ?int $limit = NULL, ?ConditionInterface $condition = NULL): array {
     $query = $this->database->select(self::RESOURCES, 'r')
       ->fields('r')
       ->condition('r.type', $type)
       ->condition('r.deleted', 0)
       ->orderBy('r.rid');
-    if ($condition) {
-      $query->condition('r.' . $condition[0], $condition[1]);
+    if ($condition !== NULL) {
+      $query->condition($condition);
     }
     if ($limit !== NULL || $offset > 0) {
       $query->range($offset, $limit ?? PHP_INT_MAX);

@@ -275,6 +275,26 @@ class DrupalAccountStoreTest extends ScimKernelTestBase {
   }
 
   /**
+   * Tests that removing active keeps the account's status, unread.
+   */
+  public function testRemovingActiveKeepsTheStatus(): void {
+    [$status, $user] = $this->scim('POST', '/Users', ['schemas' => [self::USER], 'userName' => 'rpatel']);
+    $this->assertSame(201, $status);
+    $this->assertTrue($user['active'], 'A User created without active is as active as its account.');
+    [$status, $patched] = $this->patch('/Users/' . $user['id'], 'remove', 'active', NULL);
+    $this->assertSame(200, $status);
+    $this->assertArrayNotHasKey('active', $patched, 'RFC 7644 section 3.5.2.2: a removed attribute is gone.');
+    $this->assertTrue($this->account($user['id'])->isActive(), 'The rule keeps the status when active is absent.');
+    [, $read] = $this->scim('GET', '/Users/' . $user['id']);
+    $this->assertArrayNotHasKey('active', $read);
+
+    // Blocking the account in Drupal shows again.
+    $this->account($user['id'])->block()->save();
+    [, $read] = $this->scim('GET', '/Users/' . $user['id']);
+    $this->assertFalse($read['active']);
+  }
+
+  /**
    * Tests that operations the settings do not allow are refused with 403.
    */
   public function testOperationsNotAllowedAreRefused(): void {

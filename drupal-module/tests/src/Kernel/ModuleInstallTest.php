@@ -83,6 +83,7 @@ class ModuleInstallTest extends ScimKernelTestBase {
     $this->assertTrue($schema->tableExists('scim_provisioning_log'));
     $this->assertTrue($schema->tableExists('scim_provisioning_resource'));
     $this->assertTrue($schema->tableExists('scim_provisioning_member'));
+    $this->assertTrue($schema->tableExists('scim_provisioning_value'));
     $this->assertFalse($schema->fieldExists('scim_provisioning_token', 'token'), 'No column can hold a token in the clear.');
 
     $definitions = $this->container->get('entity_field.manager')->getFieldStorageDefinitions('user');
@@ -114,6 +115,7 @@ class ModuleInstallTest extends ScimKernelTestBase {
     $this->assertFalse($schema->tableExists('scim_provisioning_log'));
     $this->assertFalse($schema->tableExists('scim_provisioning_resource'));
     $this->assertFalse($schema->tableExists('scim_provisioning_member'));
+    $this->assertFalse($schema->tableExists('scim_provisioning_value'));
     $this->assertFalse($schema->fieldExists('users_field_data', 'scim_external_id'));
     $this->assertArrayNotHasKey('scim_external_id', $this->container->get('entity_field.manager')->getFieldStorageDefinitions('user'));
     $this->assertTrue($this->config('scim_provisioning.settings')->isNew());

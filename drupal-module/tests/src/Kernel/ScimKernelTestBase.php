@@ -30,6 +30,7 @@ abstract class ScimKernelTestBase extends KernelTestBase {
       'scim_provisioning_log',
       'scim_provisioning_resource',
       'scim_provisioning_member',
+      'scim_provisioning_value',
     ]);
     $this->installConfig(['system', 'user', 'scim_provisioning']);
   }
