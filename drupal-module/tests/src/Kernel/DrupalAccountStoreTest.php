@@ -171,6 +171,12 @@ class DrupalAccountStoreTest extends ScimKernelTestBase {
       $account->get('scim_external_id')->value,
     ]);
     $this->assertFalse($this->container->get('password')->check('Placeholder-1', $account->getPassword()), 'Without password sync the password is not used.');
+    // Locked, not hashed: no password matches, not even the stored value.
+    $stored = $account->getPassword();
+    $this->assertMatchesRegularExpression('/^![^$]{20,}$/', $stored);
+    $this->assertFalse($this->container->get('password')->check($stored, $stored));
+    $this->assertFalse($this->container->get('user.auth')->authenticate('bjensen', $stored));
+    $this->assertNotSame($stored, $this->account($this->createUser('other')['id'])->getPassword());
     $this->assertArrayNotHasKey('password', $user);
     $this->assertSame('W/"1"', $user['meta']['version']);
 
