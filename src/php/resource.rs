@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::convert::{self, json_to_array, object_to_json};
 use super::exception::guard;
-use crate::resource::{parse_json, validate_with, Limits, Mode, Options};
+use crate::resource::{parse_json, validate_json, validate_with, Limits, Mode, Options};
 use crate::schema::{Registry, ResourceType};
 use crate::version::{self, Precondition, Version};
 use crate::{Result, ScimError};
@@ -23,9 +23,16 @@ pub(super) fn resource_type(name: &str) -> Result<&'static ResourceType> {
         .ok_or_else(|| ScimError::NotFound(format!("resource type \"{name}\" not found")))
 }
 
+/// Where validation's input comes from: a PHP array, already converted, or
+/// a JSON body still to be read.
+enum Source<'a> {
+    Array(Value),
+    Json(&'a [u8]),
+}
+
 /// Validates `input` for a create, or for a replace of `existing`.
 fn validate_value(
-    input: &Value,
+    input: Source<'_>,
     type_name: &str,
     existing: Option<&ZendHashTable>,
     strict: bool,
@@ -41,7 +48,13 @@ fn validate_value(
     } else {
         Options::lenient()
     };
-    let canonical = validate_with(Registry::shared(), rt, input, mode, &options)?;
+    let registry = Registry::shared();
+    let canonical = match input {
+        Source::Array(input) => validate_with(registry, rt, input, mode, &options)?,
+        Source::Json(body) => {
+            validate_json(body, &Limits::default(), registry, rt, mode, &options)?
+        }
+    };
     Ok(json_to_array(&canonical))
 }
 
@@ -76,7 +89,10 @@ impl Resource {
         existing: Option<&ZendHashTable>,
         strict: bool,
     ) -> PhpResult<ZBox<ZendHashTable>> {
-        guard(|| validate_value(&object_to_json(resource)?, r#type, existing, strict))
+        guard(|| {
+            let input = Source::Array(object_to_json(resource)?);
+            validate_value(input, r#type, existing, strict)
+        })
     }
 
     /// As `validate()`, for a JSON request body, read within the default limits.
@@ -87,10 +103,7 @@ impl Resource {
         existing: Option<&ZendHashTable>,
         strict: bool,
     ) -> PhpResult<ZBox<ZendHashTable>> {
-        guard(|| {
-            let input = parse_json(&json, &Limits::default())?;
-            validate_value(&input, r#type, existing, strict)
-        })
+        guard(|| validate_value(Source::Json(&json), r#type, existing, strict))
     }
 }
 
@@ -104,16 +117,16 @@ pub(super) fn validate_any(
 ) -> PhpResult<ZBox<ZendHashTable>> {
     guard(|| {
         let input = if let Some(json) = resource.zend_str() {
-            parse_json(json.as_bytes(), &Limits::default())?
+            Source::Json(json.as_bytes())
         } else if let Some(array) = resource.array() {
-            object_to_json(array)?
+            Source::Array(object_to_json(array)?)
         } else {
             return Err(ScimError::invalid_syntax(format!(
                 "resource must be an array or a JSON string, got {}",
                 convert::type_name(resource)
             )));
         };
-        validate_value(&input, type_name, existing, strict)
+        validate_value(input, type_name, existing, strict)
     })
 }
 

@@ -430,7 +430,7 @@ fn import(
             None => zval_to_json(item)?,
         };
         let resource = server
-            .prepare_create(kind, &input)
+            .prepare_create(kind, input)
             .map_err(|e| e.with_detail(format!("resource {index}: {}", e.detail())))?;
         valid.push(resource);
     }

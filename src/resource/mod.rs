@@ -15,10 +15,13 @@
 
 mod compare;
 mod format;
+mod input;
 mod json;
+mod node;
 mod path;
 mod validate;
 
 pub use compare::values_equal;
+pub use input::Input;
 pub use json::{parse_json, Limits};
-pub use validate::{validate, validate_with, Mode, Options};
+pub use validate::{validate, validate_json, validate_with, Mode, Options};
