@@ -14,6 +14,11 @@ use std::fmt;
 /// the check quadratic.
 const PAIRWISE_LIMIT: usize = 16;
 
+/// Room reserved for an object's members and an array's elements before the
+/// first is read: most SCIM objects have fewer members, so most never grow.
+const MEMBERS_RESERVED: usize = 8;
+const ITEMS_RESERVED: usize = 4;
+
 /// A JSON value of a request body.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Node<'a> {
@@ -153,7 +158,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node<'de>, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(ITEMS_RESERVED));
         while let Some(item) = seq.next_element()? {
             items.push(item);
         }
@@ -161,7 +166,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node<'de>, A::Error> {
-        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(0));
+        let mut members = Vec::with_capacity(map.size_hint().unwrap_or(MEMBERS_RESERVED));
         while let Some((Key(key), value)) = map.next_entry()? {
             members.push((key, value));
         }
@@ -207,10 +212,17 @@ type Members<'a> = Vec<(Cow<'a, str>, Node<'a>)>;
 
 fn has_repeated_key(members: &Members<'_>) -> bool {
     if members.len() <= PAIRWISE_LIMIT {
-        return members
-            .iter()
-            .enumerate()
-            .any(|(i, (key, _))| members.iter().skip(i + 1).any(|(k, _)| k == key));
+        // Keys of a different length or first byte differ; most pairs stop there.
+        let mut marks = [(0usize, 0u8); PAIRWISE_LIMIT];
+        for (mark, (key, _)) in marks.iter_mut().zip(members) {
+            *mark = (key.len(), key.as_bytes().first().copied().unwrap_or(0));
+        }
+        let marks = marks.get(..members.len()).unwrap_or_default();
+        return marks.iter().enumerate().any(|(i, mark)| {
+            marks.iter().enumerate().skip(i + 1).any(|(j, other)| {
+                mark == other && members.get(i).map(|m| &m.0) == members.get(j).map(|m| &m.0)
+            })
+        });
     }
     let mut keys: Vec<&str> = members.iter().map(|(k, _)| k.as_ref()).collect();
     keys.sort_unstable();
@@ -261,6 +273,8 @@ mod tests {
             r#"{"big": 1e400}"#,
             r#"{"exp": 2.5e-3, "neg": -0.0, "huge": 123456789012345678901234567890}"#,
             r#"{"a": 1, "b": 2, "a": 3}"#,
+            r#"{"ab": 1, "ac": 2, "ad": 3}"#,
+            r#"{"ab": 1, "ac": 2, "ab": 3, "": 4, "": 5}"#,
             r#"{"a": {"x": 1}, "a": {"y": 2}, "b": null, "a": [1]}"#,
             r#"[{"k": 1, "k": 2, "k": 3}]"#,
             "{1: 2}",

@@ -513,7 +513,7 @@ fn multi_value<I: Input>(
         let Some(value) = one_value(attr, item, None, &at, cx)? else {
             continue;
         };
-        if check_primary && value.get("primary") == Some(&Value::Bool(true)) {
+        if check_primary && is_primary(&value) {
             if has_primary {
                 return Err(ScimError::invalid_value(format!(
                     "attribute \"{path}\" has more than one primary value"
@@ -524,6 +524,16 @@ fn multi_value<I: Input>(
         values.push(value);
     }
     Ok((!values.is_empty()).then_some(Value::Array(values)))
+}
+
+/// Whether a validated element is marked `primary`. Its members are few and
+/// in schema case, so a scan beats hashing the name.
+fn is_primary(value: &Value) -> bool {
+    value.as_object().is_some_and(|members| {
+        members
+            .iter()
+            .any(|(name, v)| name == "primary" && *v == Value::Bool(true))
+    })
 }
 
 /// One value of `attr` (the value of a single-valued attribute, or one
