@@ -7,6 +7,7 @@
 //! `json_decode($json, true)`: objects become arrays with string keys, where
 //! a key such as `"12"` becomes the integer key 12, as PHP itself does.
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use ext_php_rs::boxed::ZBox;
@@ -15,6 +16,7 @@ use ext_php_rs::types::{ZendHashTable, ZendObject, ZendStr, Zval};
 use serde_json::{Map, Number, Value};
 
 use crate::error::{Result, ScimError};
+use crate::resource::Node;
 
 /// How deeply arrays may nest in a value handed over from PHP. SCIM
 /// resources nest four levels at most; the limit keeps a hostile array from
@@ -159,7 +161,109 @@ pub fn members_to_json(ht: &ZendHashTable, keys: &[String]) -> Result<Value> {
     Ok(Value::Object(map))
 }
 
-fn value(zv: &Zval, depth: usize) -> Result<Value, Unconvertible> {
+/// What a PHP value converts to: a `Value`, which owns its strings, or a
+/// [`Node`], which borrows them from PHP for as long as validation runs.
+trait Tree<'a>: Sized {
+    /// An object being filled.
+    type Members;
+
+    fn null() -> Self;
+    fn bool(b: bool) -> Self;
+    fn number(n: Number) -> Self;
+    fn string(s: &'a str) -> Self;
+    fn list(items: Vec<Self>) -> Self;
+    fn object_with_capacity(capacity: usize) -> Self::Members;
+    fn insert(object: &mut Self::Members, key: Cow<'a, str>, value: Self);
+    fn object(object: Self::Members) -> Self;
+}
+
+impl<'a> Tree<'a> for Value {
+    type Members = Map<String, Value>;
+
+    fn null() -> Self {
+        Value::Null
+    }
+
+    fn bool(b: bool) -> Self {
+        Value::Bool(b)
+    }
+
+    fn number(n: Number) -> Self {
+        Value::Number(n)
+    }
+
+    fn string(s: &'a str) -> Self {
+        Value::String(s.to_owned())
+    }
+
+    fn list(items: Vec<Self>) -> Self {
+        Value::Array(items)
+    }
+
+    fn object_with_capacity(capacity: usize) -> Self::Members {
+        Map::with_capacity(capacity)
+    }
+
+    fn insert(object: &mut Self::Members, key: Cow<'a, str>, value: Self) {
+        object.insert(key.into_owned(), value);
+    }
+
+    fn object(object: Self::Members) -> Self {
+        Value::Object(object)
+    }
+}
+
+impl<'a> Tree<'a> for Node<'a> {
+    type Members = Vec<(Cow<'a, str>, Node<'a>)>;
+
+    fn null() -> Self {
+        Node::Null
+    }
+
+    fn bool(b: bool) -> Self {
+        Node::Bool(b)
+    }
+
+    fn number(n: Number) -> Self {
+        Node::Number(n)
+    }
+
+    fn string(s: &'a str) -> Self {
+        Node::String(Cow::Borrowed(s))
+    }
+
+    fn list(items: Vec<Self>) -> Self {
+        Node::Array(items)
+    }
+
+    fn object_with_capacity(capacity: usize) -> Self::Members {
+        Vec::with_capacity(capacity)
+    }
+
+    fn insert(object: &mut Self::Members, key: Cow<'a, str>, value: Self) {
+        object.push((key, value));
+    }
+
+    fn object(object: Self::Members) -> Self {
+        Node::object(object)
+    }
+}
+
+/// Converts a PHP array standing for a JSON object, as [`object_to_json`]
+/// does and with the same errors, to a [`Node`] for validation: its strings
+/// are borrowed from PHP, not copied, and its keys are never hashed.
+///
+/// # Errors
+///
+/// As [`zval_to_json`].
+pub(crate) fn object_to_node(ht: &ZendHashTable) -> Result<Node<'_>> {
+    match array(ht, 0).map_err(Unconvertible::into_error)? {
+        Node::Array(list) if list.is_empty() => Ok(Node::Object(Vec::new())),
+        other => Ok(other),
+    }
+}
+
+fn value<'a, T: Tree<'a>>(zv: &'a Zval, depth: usize) -> Result<T, Unconvertible> {
     let zv = zv.dereference();
     let zv = if zv.is_indirect() {
         zv.indirect().unwrap_or(zv)
@@ -167,18 +271,18 @@ fn value(zv: &Zval, depth: usize) -> Result<Value, Unconvertible> {
         zv
     };
     if zv.is_null() {
-        Ok(Value::Null)
+        Ok(T::null())
     } else if let Some(b) = zv.bool() {
-        Ok(Value::Bool(b))
+        Ok(T::bool(b))
     } else if let Some(n) = zv.long() {
-        Ok(Value::from(n))
+        Ok(T::number(n.into()))
     } else if let Some(f) = zv.double() {
         Number::from_f64(f)
-            .map(Value::Number)
+            .map(T::number)
             .ok_or_else(|| Unconvertible::new(Problem::NotFinite(f)))
     } else if let Some(s) = zv.zend_str() {
         match std::str::from_utf8(s.as_bytes()) {
-            Ok(s) => Ok(Value::String(s.to_owned())),
+            Ok(s) => Ok(T::string(s)),
             Err(e) => Err(Unconvertible::new(Problem::NotUtf8(e.valid_up_to()))),
         }
     } else if let Some(ht) = zv.array() {
@@ -215,15 +319,15 @@ pub fn type_name(zv: &Zval) -> String {
     }
 }
 
-fn array(ht: &ZendHashTable, depth: usize) -> Result<Value, Unconvertible> {
+fn array<'a, T: Tree<'a>>(ht: &'a ZendHashTable, depth: usize) -> Result<T, Unconvertible> {
     if depth >= MAX_DEPTH {
         return Err(Unconvertible::new(Problem::TooDeep));
     }
 
     // A list until a key breaks the 0, 1, 2, … sequence; then the elements
     // gathered so far move into an object under their indexes.
-    let mut list: Vec<Value> = Vec::new();
-    let mut map: Option<Map<String, Value>> = None;
+    let mut list: Vec<T> = Vec::new();
+    let mut map: Option<T::Members> = None;
     let mut iter = Iter::new(ht);
     while let Some((key, zv)) = iter.next_zval() {
         let key = match key.long() {
@@ -239,16 +343,16 @@ fn array(ht: &ZendHashTable, depth: usize) -> Result<Value, Unconvertible> {
             None => key_string(&key)?,
         };
         let map = map.get_or_insert_with(|| {
-            let mut m = Map::with_capacity(ht.len());
+            let mut m = T::object_with_capacity(ht.len());
             for (i, v) in list.drain(..).enumerate() {
-                m.insert(i.to_string(), v);
+                T::insert(&mut m, Cow::Owned(i.to_string()), v);
             }
             m
         });
         let v = value(zv, depth + 1).map_err(|e| e.at(Segment::Key(key.clone())))?;
-        map.insert(key, v);
+        T::insert(map, Cow::Owned(key), v);
     }
-    Ok(map.map_or(Value::Array(list), Value::Object))
+    Ok(map.map_or_else(|| T::list(list), T::object))
 }
 
 fn key_string(key: &Zval) -> Result<String, Unconvertible> {
@@ -258,7 +362,7 @@ fn key_string(key: &Zval) -> Result<String, Unconvertible> {
         .map_err(|e| Unconvertible::new(Problem::KeyNotUtf8(e.valid_up_to())))
 }
 
-fn object(obj: &ZendObject, depth: usize) -> Result<Value, Unconvertible> {
+fn object<'a, T: Tree<'a>>(obj: &'a ZendObject, depth: usize) -> Result<T, Unconvertible> {
     let class = obj.get_class_name().unwrap_or_default();
     if !class.eq_ignore_ascii_case("stdClass") {
         return Err(Unconvertible::new(Problem::NoJsonForm(format!(
@@ -269,9 +373,9 @@ fn object(obj: &ZendObject, depth: usize) -> Result<Value, Unconvertible> {
         return Err(Unconvertible::new(Problem::TooDeep));
     }
     let Ok(props) = obj.get_properties() else {
-        return Ok(Value::Object(Map::new()));
+        return Ok(T::object(T::object_with_capacity(0)));
     };
-    let mut map = Map::with_capacity(props.len());
+    let mut map = T::object_with_capacity(props.len());
     let mut iter = Iter::new(props);
     while let Some((key, zv)) = iter.next_zval() {
         let key = match key.long() {
@@ -279,9 +383,9 @@ fn object(obj: &ZendObject, depth: usize) -> Result<Value, Unconvertible> {
             None => key_string(&key)?,
         };
         let v = value(zv, depth + 1).map_err(|e| e.at(Segment::Key(key.clone())))?;
-        map.insert(key, v);
+        T::insert(&mut map, Cow::Owned(key), v);
     }
-    Ok(Value::Object(map))
+    Ok(T::object(map))
 }
 
 /// Converts JSON to a PHP value.

@@ -7,11 +7,10 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
-use serde_json::Value;
 
-use super::convert::{self, json_to_array, object_to_json};
+use super::convert::{self, json_to_array, object_to_json, object_to_node};
 use super::exception::guard;
-use crate::resource::{parse_json, validate_json, validate_with, Limits, Mode, Options};
+use crate::resource::{parse_json, validate_json, validate_with, Limits, Mode, Node, Options};
 use crate::schema::{Registry, ResourceType};
 use crate::version::{self, Precondition, Version};
 use crate::{Result, ScimError};
@@ -23,10 +22,10 @@ pub(super) fn resource_type(name: &str) -> Result<&'static ResourceType> {
         .ok_or_else(|| ScimError::NotFound(format!("resource type \"{name}\" not found")))
 }
 
-/// Where validation's input comes from: a PHP array, already converted, or
-/// a JSON body still to be read.
+/// Where validation's input comes from: a PHP array, already converted
+/// (borrowing its strings), or a JSON body still to be read.
 enum Source<'a> {
-    Array(Value),
+    Array(Node<'a>),
     Json(&'a [u8]),
 }
 
@@ -90,7 +89,7 @@ impl Resource {
         strict: bool,
     ) -> PhpResult<ZBox<ZendHashTable>> {
         guard(|| {
-            let input = Source::Array(object_to_json(resource)?);
+            let input = Source::Array(object_to_node(resource)?);
             validate_value(input, r#type, existing, strict)
         })
     }
@@ -119,7 +118,7 @@ pub(super) fn validate_any(
         let input = if let Some(json) = resource.zend_str() {
             Source::Json(json.as_bytes())
         } else if let Some(array) = resource.array() {
-            Source::Array(object_to_json(array)?)
+            Source::Array(object_to_node(array)?)
         } else {
             return Err(ScimError::invalid_syntax(format!(
                 "resource must be an array or a JSON string, got {}",

@@ -24,4 +24,6 @@ mod validate;
 pub use compare::values_equal;
 pub use input::Input;
 pub use json::{parse_json, Limits};
+#[cfg(feature = "php")]
+pub(crate) use node::Node;
 pub use validate::{validate, validate_json, validate_with, Mode, Options};

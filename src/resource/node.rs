@@ -31,7 +31,18 @@ pub(crate) enum Node<'a> {
     Object(Vec<(Cow<'a, str>, Node<'a>)>),
 }
 
-impl Node<'_> {
+impl<'a> Node<'a> {
+    /// An object of `members`, in order; a repeated key keeps the place of
+    /// its first occurrence and the value of its last, as `serde_json::Map`
+    /// (an `IndexMap`) does on insert.
+    pub(crate) fn object(members: Members<'a>) -> Self {
+        if has_repeated_key(&members) {
+            Node::Object(last_value_first_place(members))
+        } else {
+            Node::Object(members)
+        }
+    }
+
     /// Whether arrays and objects nest deeper than `max` levels (the
     /// top-level value is level 1).
     pub(crate) fn deeper_than(&self, max: usize) -> bool {
@@ -170,10 +181,7 @@ impl<'de> Visitor<'de> for NodeVisitor {
         while let Some((Key(key), value)) = map.next_entry()? {
             members.push((key, value));
         }
-        if has_repeated_key(&members) {
-            members = last_value_first_place(members);
-        }
-        Ok(Node::Object(members))
+        Ok(Node::object(members))
     }
 }
 
@@ -229,8 +237,6 @@ fn has_repeated_key(members: &Members<'_>) -> bool {
     keys.windows(2).any(|w| w.first() == w.last())
 }
 
-/// A repeated key keeps the place of its first occurrence and the value of
-/// its last, as `serde_json::Map` (an `IndexMap`) does on insert.
 fn last_value_first_place(members: Members<'_>) -> Members<'_> {
     let mut place: std::collections::HashMap<String, usize> =
         std::collections::HashMap::with_capacity(members.len());
