@@ -220,16 +220,10 @@ type Members<'a> = Vec<(Cow<'a, str>, Node<'a>)>;
 
 fn has_repeated_key(members: &Members<'_>) -> bool {
     if members.len() <= PAIRWISE_LIMIT {
-        // Keys of a different length or first byte differ; most pairs stop there.
-        let mut marks = [(0usize, 0u8); PAIRWISE_LIMIT];
-        for (mark, (key, _)) in marks.iter_mut().zip(members) {
-            *mark = (key.len(), key.as_bytes().first().copied().unwrap_or(0));
-        }
-        let marks = marks.get(..members.len()).unwrap_or_default();
-        return marks.iter().enumerate().any(|(i, mark)| {
-            marks.iter().enumerate().skip(i + 1).any(|(j, other)| {
-                mark == other && members.get(i).map(|m| &m.0) == members.get(j).map(|m| &m.0)
-            })
+        return members.iter().enumerate().any(|(i, (key, _))| {
+            members
+                .get(i + 1..)
+                .is_some_and(|rest| rest.iter().any(|(k, _)| k == key))
         });
     }
     let mut keys: Vec<&str> = members.iter().map(|(k, _)| k.as_ref()).collect();
