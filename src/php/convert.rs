@@ -339,8 +339,8 @@ fn array<'a, T: Tree<'a>>(ht: &'a ZendHashTable, depth: usize) -> Result<T, Unco
                 list.push(v);
                 continue;
             }
-            Some(i) => i.to_string(),
-            None => key_string(&key)?,
+            Some(i) => Cow::Owned(i.to_string()),
+            None => Cow::Borrowed(table_key(&key, ht)?),
         };
         let map = map.get_or_insert_with(|| {
             let mut m = T::object_with_capacity(ht.len());
@@ -349,10 +349,21 @@ fn array<'a, T: Tree<'a>>(ht: &'a ZendHashTable, depth: usize) -> Result<T, Unco
             }
             m
         });
-        let v = value(zv, depth + 1).map_err(|e| e.at(Segment::Key(key.clone())))?;
-        T::insert(map, Cow::Owned(key), v);
+        let v = value(zv, depth + 1).map_err(|e| e.at(Segment::Key(key.to_string())))?;
+        T::insert(map, key, v);
     }
     Ok(map.map_or_else(|| T::list(list), T::object))
+}
+
+/// A string key that iterating `ht` gave, borrowed from `ht` itself.
+fn table_key<'a>(key: &Zval, _ht: &'a ZendHashTable) -> Result<&'a str, Unconvertible> {
+    let bytes = key.zend_str().map(ZendStr::as_bytes).unwrap_or_default();
+    // SAFETY: the iterator fills `key` with `ZVAL_STR_COPY` of the bucket's
+    // own key string (a counted reference, not a copy), which `_ht` keeps
+    // alive and unchanged for as long as it is borrowed, `'a`: dropping
+    // `key` only takes back the extra reference.
+    let bytes: &'a [u8] = unsafe { std::slice::from_raw_parts(bytes.as_ptr(), bytes.len()) };
+    std::str::from_utf8(bytes).map_err(|e| Unconvertible::new(Problem::KeyNotUtf8(e.valid_up_to())))
 }
 
 fn key_string(key: &Zval) -> Result<String, Unconvertible> {
