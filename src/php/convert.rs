@@ -249,6 +249,16 @@ impl<'a> Tree<'a> for Node<'a> {
     }
 }
 
+/// Converts a PHP value, as [`zval_to_json`] does and with the same errors,
+/// to a [`Node`] for validation (see [`object_to_node`]).
+///
+/// # Errors
+///
+/// As [`zval_to_json`].
+pub(crate) fn zval_to_node(zv: &Zval) -> Result<Node<'_>> {
+    value(zv, 0).map_err(Unconvertible::into_error)
+}
+
 /// Converts a PHP array standing for a JSON object, as [`object_to_json`]
 /// does and with the same errors, to a [`Node`] for validation: its strings
 /// are borrowed from PHP, not copied, and its keys are never hashed.

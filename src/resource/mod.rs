@@ -23,6 +23,7 @@ mod validate;
 
 pub use compare::values_equal;
 pub use input::Input;
+pub(crate) use json::parse_node;
 pub use json::{parse_json, Limits};
 #[cfg(feature = "php")]
 pub(crate) use node::Node;
