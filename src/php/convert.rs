@@ -180,34 +180,46 @@ trait Tree<'a>: Sized {
 impl<'a> Tree<'a> for Value {
     type Members = Map<String, Value>;
 
+    #[inline(always)]
     fn null() -> Self {
         Value::Null
     }
 
+    #[inline(always)]
     fn bool(b: bool) -> Self {
         Value::Bool(b)
     }
 
+    #[inline(always)]
     fn number(n: Number) -> Self {
         Value::Number(n)
     }
 
+    #[inline(always)]
     fn string(s: &'a str) -> Self {
         Value::String(s.to_owned())
     }
 
+    #[inline(always)]
     fn list(items: Vec<Self>) -> Self {
         Value::Array(items)
     }
 
+    #[inline(always)]
     fn object_with_capacity(capacity: usize) -> Self::Members {
         Map::with_capacity(capacity)
     }
 
+    #[inline(always)]
     fn insert(object: &mut Self::Members, key: Cow<'a, str>, value: Self) {
-        object.insert(key.into_owned(), value);
+        let key = match key {
+            Cow::Borrowed(key) => String::from(key),
+            Cow::Owned(key) => key,
+        };
+        object.insert(key, value);
     }
 
+    #[inline(always)]
     fn object(object: Self::Members) -> Self {
         Value::Object(object)
     }
@@ -216,34 +228,42 @@ impl<'a> Tree<'a> for Value {
 impl<'a> Tree<'a> for Node<'a> {
     type Members = Vec<(Cow<'a, str>, Node<'a>)>;
 
+    #[inline(always)]
     fn null() -> Self {
         Node::Null
     }
 
+    #[inline(always)]
     fn bool(b: bool) -> Self {
         Node::Bool(b)
     }
 
+    #[inline(always)]
     fn number(n: Number) -> Self {
         Node::Number(n)
     }
 
+    #[inline(always)]
     fn string(s: &'a str) -> Self {
         Node::String(Cow::Borrowed(s))
     }
 
+    #[inline(always)]
     fn list(items: Vec<Self>) -> Self {
         Node::Array(items)
     }
 
+    #[inline(always)]
     fn object_with_capacity(capacity: usize) -> Self::Members {
         Vec::with_capacity(capacity)
     }
 
+    #[inline(always)]
     fn insert(object: &mut Self::Members, key: Cow<'a, str>, value: Self) {
         object.push((key, value));
     }
 
+    #[inline(always)]
     fn object(object: Self::Members) -> Self {
         Node::object(object)
     }
@@ -354,8 +374,10 @@ fn array<'a, T: Tree<'a>>(ht: &'a ZendHashTable, depth: usize) -> Result<T, Unco
         };
         let map = map.get_or_insert_with(|| {
             let mut m = T::object_with_capacity(ht.len());
-            for (i, v) in list.drain(..).enumerate() {
-                T::insert(&mut m, Cow::Owned(i.to_string()), v);
+            if !list.is_empty() {
+                for (i, v) in list.drain(..).enumerate() {
+                    T::insert(&mut m, Cow::Owned(i.to_string()), v);
+                }
             }
             m
         });
