@@ -10,7 +10,7 @@ use ext_php_rs::types::{ZendHashTable, Zval};
 
 use super::convert::{self, json_to_array, object_to_json, object_to_node};
 use super::exception::guard;
-use crate::resource::{parse_json, validate_json, validate_with, Limits, Mode, Node, Options};
+use crate::resource::{parse_json, parse_node, validate_with, Limits, Mode, Node, Options};
 use crate::schema::{Registry, ResourceType};
 use crate::version::{self, Precondition, Version};
 use crate::{Result, ScimError};
@@ -22,16 +22,10 @@ pub(super) fn resource_type(name: &str) -> Result<&'static ResourceType> {
         .ok_or_else(|| ScimError::NotFound(format!("resource type \"{name}\" not found")))
 }
 
-/// Where validation's input comes from: a PHP array, already converted
-/// (borrowing its strings), or a JSON body still to be read.
-enum Source<'a> {
-    Array(Node<'a>),
-    Json(&'a [u8]),
-}
-
-/// Validates `input` for a create, or for a replace of `existing`.
+/// Validates `input` (read from JSON, or converted from a PHP array, with
+/// its strings borrowed) for a create, or for a replace of `existing`.
 fn validate_value(
-    input: Source<'_>,
+    input: Node<'_>,
     type_name: &str,
     existing: Option<&ZendHashTable>,
     strict: bool,
@@ -47,13 +41,7 @@ fn validate_value(
     } else {
         Options::lenient()
     };
-    let registry = Registry::shared();
-    let canonical = match input {
-        Source::Array(input) => validate_with(registry, rt, input, mode, &options)?,
-        Source::Json(body) => {
-            validate_json(body, &Limits::default(), registry, rt, mode, &options)?
-        }
-    };
+    let canonical = validate_with(Registry::shared(), rt, input, mode, &options)?;
     Ok(json_to_array(&canonical))
 }
 
@@ -88,10 +76,7 @@ impl Resource {
         existing: Option<&ZendHashTable>,
         strict: bool,
     ) -> PhpResult<ZBox<ZendHashTable>> {
-        guard(|| {
-            let input = Source::Array(object_to_node(resource)?);
-            validate_value(input, r#type, existing, strict)
-        })
+        guard(|| validate_value(object_to_node(resource)?, r#type, existing, strict))
     }
 
     /// As `validate()`, for a JSON request body, read within the default limits.
@@ -102,7 +87,10 @@ impl Resource {
         existing: Option<&ZendHashTable>,
         strict: bool,
     ) -> PhpResult<ZBox<ZendHashTable>> {
-        guard(|| validate_value(Source::Json(&json), r#type, existing, strict))
+        guard(|| {
+            let input = parse_node(&json, &Limits::default())?;
+            validate_value(input, r#type, existing, strict)
+        })
     }
 }
 
@@ -116,9 +104,9 @@ pub(super) fn validate_any(
 ) -> PhpResult<ZBox<ZendHashTable>> {
     guard(|| {
         let input = if let Some(json) = resource.zend_str() {
-            Source::Json(json.as_bytes())
+            parse_node(json.as_bytes(), &Limits::default())?
         } else if let Some(array) = resource.array() {
-            Source::Array(object_to_node(array)?)
+            object_to_node(array)?
         } else {
             return Err(ScimError::invalid_syntax(format!(
                 "resource must be an array or a JSON string, got {}",

@@ -98,6 +98,9 @@ final class ResourceTest extends ScimTestCase {
     $this->assertScimError(fn() => Resource::validate(['userName' => 3]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'attribute "userName" must be a string, got a number');
     $this->assertScimError(fn() => Resource::validate(['userName' => 'x', 'foo' => 1]), \Scim\InvalidSyntaxException::class, 400, 'invalidSyntax', 'unknown attribute "foo"');
     $this->assertScimError(fn() => Resource::validateJson('{"userName":"x"}', 'Device'), \Scim\NotFoundException::class, 404, NULL, 'resource type "Device" not found');
+    // The body is read before anything else is looked at.
+    $this->assertScimError(fn() => Resource::validateJson('{', 'Device'), \Scim\InvalidSyntaxException::class, 400, 'invalidSyntax', 'request body is not valid JSON at line 1, column 1: EOF while parsing an object');
+    $this->assertScimError(fn() => Resource::validate(['x' => NAN], 'Device'), \Scim\InvalidValueException::class, 400, 'invalidValue', 'the number NaN at "x" is not finite');
   }
 
   public function testValidateFunctionTakesAnArrayOrJson(): void {
