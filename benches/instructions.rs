@@ -10,7 +10,7 @@ mod workloads;
 
 use scim::mapping::Mapping;
 use scim::patch::{self, PatchRequest};
-use scim::resource::{self, Limits, Mode};
+use scim::resource::{self, Limits, Mode, Options};
 use scim::schema::Registry;
 use std::hint::black_box;
 use std::time::Instant;
@@ -22,6 +22,8 @@ use workloads::{
 /// The workloads by name, as `cargo bench --bench instructions -- NAME N` takes them.
 const WORKLOADS: &[&str] = &[
     "user_parse_validate_map",
+    "user_validate_json_map",
+    "user_validate_json",
     "user_parse_json",
     "user_validate_create",
     "user_to_account",
@@ -32,6 +34,7 @@ const WORKLOADS: &[&str] = &[
     "patch_apply",
     "group_validate_create",
     "group_parse_json_and_validate",
+    "group_validate_json",
 ];
 
 fn main() {
@@ -93,6 +96,31 @@ fn run(name: &str, iterations: u32, timed: &mut dyn FnMut(f64)) {
                 mapping.to_account(&canonical).map(|_| ())
             });
         }
+        "user_validate_json_map" => {
+            let mapping = Mapping::drupal_default();
+            measure(iterations, timed, || {
+                let canonical = resource::validate_json(
+                    black_box(USER_BODY),
+                    &limits,
+                    registry,
+                    user,
+                    Mode::Create,
+                    &Options::strict(),
+                )?;
+                mapping.to_account(&canonical).map(|_| ())
+            });
+        }
+        "user_validate_json" => measure(iterations, timed, || {
+            resource::validate_json(
+                black_box(USER_BODY),
+                &limits,
+                registry,
+                user,
+                Mode::Create,
+                &Options::strict(),
+            )
+            .map(|_| ())
+        }),
         "user_parse_json" => measure(iterations, timed, || {
             resource::parse_json(black_box(USER_BODY), &limits).map(|_| ())
         }),
@@ -147,6 +175,20 @@ fn run(name: &str, iterations: u32, timed: &mut dyn FnMut(f64)) {
             measure(iterations, timed, || {
                 let parsed = resource::parse_json(black_box(&body), &limits)?;
                 resource::validate(registry, group, &parsed, Mode::Create).map(|_| ())
+            });
+        }
+        "group_validate_json" => {
+            let body = serde_json::to_vec(&group_1000()).unwrap_or_else(|e| panic!("{e}"));
+            measure(iterations, timed, || {
+                resource::validate_json(
+                    black_box(&body),
+                    &limits,
+                    registry,
+                    group,
+                    Mode::Create,
+                    &Options::strict(),
+                )
+                .map(|_| ())
             });
         }
         _ => unreachable!("{name} is listed in WORKLOADS"),

@@ -10,7 +10,7 @@ mod workloads;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use scim::mapping::Mapping;
-use scim::resource::{self, Limits, Mode};
+use scim::resource::{self, Limits, Mode, Options};
 use scim::schema::Registry;
 use std::hint::black_box;
 use workloads::{resource_type, user_canonical, user_parsed, USER_BODY};
@@ -33,6 +33,31 @@ fn user(c: &mut Criterion) {
             let parsed = resource::parse_json(black_box(USER_BODY), &limits)?;
             let canonical = resource::validate(registry, rt, &parsed, Mode::Create)?;
             mapping.to_account(&canonical)
+        });
+    });
+    group.bench_function("validate_json_map", |b| {
+        b.iter(|| {
+            let canonical = resource::validate_json(
+                black_box(USER_BODY),
+                &limits,
+                registry,
+                rt,
+                Mode::Create,
+                &Options::strict(),
+            )?;
+            mapping.to_account(&canonical)
+        });
+    });
+    group.bench_function("validate_json", |b| {
+        b.iter(|| {
+            resource::validate_json(
+                black_box(USER_BODY),
+                &limits,
+                registry,
+                rt,
+                Mode::Create,
+                &Options::strict(),
+            )
         });
     });
     group.bench_function("parse_json", |b| {

@@ -48,7 +48,8 @@ fn ops(operations: Value) -> Value {
     body
 }
 
-/// Reads `body` and applies it to `resource`, a User or a Group.
+/// Reads `body` and applies it to `resource`, a User or a Group, with
+/// `apply` and with `apply_owned`, which must agree.
 fn run(resource: &Value, body: &Value) -> Result<Patched, ScimError> {
     let registry = Registry::shared();
     let is_group = resource["schemas"]
@@ -58,7 +59,22 @@ fn run(resource: &Value, body: &Value) -> Result<Patched, ScimError> {
         panic!("no resource type")
     };
     let request = PatchRequest::from_json(body)?;
-    patch::apply(registry, rt, resource, &request)
+    let borrowed = patch::apply(registry, rt, resource, &request);
+    let owned = patch::apply_owned(registry, rt, resource.clone(), &request);
+    let shown = |r: &Result<Patched, ScimError>| match r {
+        Ok(p) => Ok((
+            p.resource.to_string(),
+            p.changed,
+            p.changed_attributes.clone(),
+        )),
+        Err(e) => Err((e.status(), e.scim_type(), e.detail().to_owned())),
+    };
+    assert_eq!(
+        shown(&owned),
+        shown(&borrowed),
+        "apply_owned differs for {body}"
+    );
+    borrowed
 }
 
 fn patched(resource: &Value, operations: Value) -> Patched {

@@ -5,7 +5,7 @@
 // failed unwrap there is a failed test.
 #![allow(clippy::unwrap_used)]
 
-use scim::resource::{parse_json, validate, validate_with, Limits, Mode, Options};
+use scim::resource::{parse_json, validate_json, validate_with, Limits, Mode, Options};
 use scim::schema::parse::schema_from_json;
 use scim::schema::{Registry, SchemaExtension, ENTERPRISE_USER_URN, GROUP_URN, USER_URN};
 use scim::{ScimError, ScimType};
@@ -19,13 +19,61 @@ fn fixture(name: &str) -> Value {
     parse_json(&body, &Limits::default()).unwrap()
 }
 
+/// Validates `input` every way the crate offers: borrowed, owned, and read
+/// from its JSON text with `validate_json` (when it is an object, as a body
+/// must be). All must give the same canonical resource, member order
+/// included, or the same error; the borrowed result is returned.
+fn validate_all_ways(
+    registry: &Registry,
+    rt: &str,
+    input: &Value,
+    mode: Mode<'_>,
+    options: Options,
+) -> Result<Value, ScimError> {
+    let options = &options;
+    let rt = registry.resource_type(rt).unwrap();
+    let borrowed = validate_with(registry, rt, input, mode, options);
+    let owned = validate_with(registry, rt, input.clone(), mode, options);
+    assert_same(&borrowed, &owned, "owned", input);
+    if input.is_object() {
+        let body = input.to_string();
+        let read = validate_json(
+            body.as_bytes(),
+            &Limits::default(),
+            registry,
+            rt,
+            mode,
+            options,
+        );
+        assert_same(&borrowed, &read, "validate_json", input);
+    }
+    borrowed
+}
+
+fn assert_same(
+    expected: &Result<Value, ScimError>,
+    got: &Result<Value, ScimError>,
+    way: &str,
+    input: &Value,
+) {
+    let show = |r: &Result<Value, ScimError>| match r {
+        Ok(v) => Ok(v.to_string()),
+        Err(e) => Err((e.status(), e.scim_type(), e.detail().to_owned())),
+    };
+    assert_eq!(show(got), show(expected), "{way} differs for {input}");
+}
+
+fn validate(
+    registry: &Registry,
+    rt: &str,
+    input: &Value,
+    mode: Mode<'_>,
+) -> Result<Value, ScimError> {
+    validate_all_ways(registry, rt, input, mode, Options::strict())
+}
+
 fn create_in(registry: &Registry, rt: &str, input: &Value) -> Result<Value, ScimError> {
-    validate(
-        registry,
-        registry.resource_type(rt).unwrap(),
-        input,
-        Mode::Create,
-    )
+    validate(registry, rt, input, Mode::Create)
 }
 
 fn create(rt: &str, input: &Value) -> Result<Value, ScimError> {
@@ -33,13 +81,11 @@ fn create(rt: &str, input: &Value) -> Result<Value, ScimError> {
 }
 
 fn replace(registry: &Registry, input: &Value, existing: &Value) -> Result<Value, ScimError> {
-    let user = registry.resource_type("User").unwrap();
-    validate(registry, user, input, Mode::Replace { existing })
+    validate(registry, "User", input, Mode::Replace { existing })
 }
 
 fn patched(registry: &Registry, input: &Value, existing: &Value) -> Result<Value, ScimError> {
-    let user = registry.resource_type("User").unwrap();
-    validate(registry, user, input, Mode::Patched { existing })
+    validate(registry, "User", input, Mode::Patched { existing })
 }
 
 /// The standard registry, with a site-defined extension on User that has
@@ -164,7 +210,6 @@ fn canonical_form_is_a_fixed_point() {
         let canonical = create(rt, &fixture(name)).unwrap();
         assert_idempotent(Registry::shared(), rt, &canonical);
         let registry = Registry::shared();
-        let rt = registry.resource_type(rt).unwrap();
         let replaced = validate(
             registry,
             rt,
@@ -226,10 +271,23 @@ fn rejected_bodies() {
             "request body must be a JSON object, got null",
         ),
     ];
+    let registry = Registry::shared();
+    let user = registry.resource_type("User").unwrap();
     for (name, body, message) in cases {
         let err = parse_json(body, &Limits::default()).unwrap_err();
         assert_eq!(err.scim_type(), Some(ScimType::InvalidSyntax), "{name}");
         assert_eq!(err.detail(), *message, "{name}");
+        let options = Options::strict();
+        let err = validate_json(
+            body,
+            &Limits::default(),
+            registry,
+            user,
+            Mode::Create,
+            &options,
+        )
+        .unwrap_err();
+        assert_eq!(err.detail(), *message, "validate_json, {name}");
     }
 }
 
@@ -292,6 +350,79 @@ fn byte_order_mark_is_skipped() {
         err.detail(),
         "request body nests deeper than 1 levels at byte 4"
     );
+}
+
+#[test]
+fn validate_json_agrees_with_parse_json_then_validate() {
+    let registry = Registry::shared();
+    let small = Limits {
+        max_body_bytes: 64,
+        max_depth: 3,
+    };
+    let read = |name: &str| {
+        let path = format!("{}/tests/fixtures/{name}", env!("CARGO_MANIFEST_DIR"));
+        std::fs::read(path).unwrap()
+    };
+    let mut bodies: Vec<(&str, &str, Vec<u8>, Limits)> = [
+        ("User", "rfc7643-8.1-minimal-user.json"),
+        ("User", "rfc7643-8.2-full-user.json"),
+        ("User", "rfc7643-8.3-enterprise-user.json"),
+        ("User", "bench-user-1.5k.json"),
+        ("Group", "rfc7643-8.4-group.json"),
+    ]
+    .into_iter()
+    .map(|(rt, name)| (name, rt, read(name), Limits::default()))
+    .collect();
+    let texts: &[(&str, &[u8])] = &[
+        (
+            "repeated key, last wins",
+            br#"{"userName":"a","title":"x","userName":"b"}"#,
+        ),
+        (
+            "repeated key, first empty",
+            br#"{"userName":"","userName":"b"}"#,
+        ),
+        (
+            "repeated key, last empty",
+            br#"{"userName":"a","userName":null}"#,
+        ),
+        (
+            "keys differing in case",
+            br#"{"userName":"a","USERNAME":"b"}"#,
+        ),
+        (
+            "escaped key and value",
+            br#"{"user\u004eame":"a\"b","name":{"given\u004eame":"\u00e9"}}"#,
+        ),
+        ("byte order mark", b"\xef\xbb\xbf{\"userName\":\"a\"}"),
+        ("float out of range", br#"{"userName":"a","active":1e400}"#),
+        ("not an object", b"[]"),
+        ("bad syntax", br#"{"userName": "a",}"#),
+        ("empty", b" "),
+    ];
+    for (name, text) in texts {
+        bodies.push((name, "User", text.to_vec(), Limits::default()));
+    }
+    bodies.push(("too deep", "User", br#"{"a":[{"b":[1]}]}"#.to_vec(), small));
+    bodies.push((
+        "too large",
+        "User",
+        read("rfc7643-8.1-minimal-user.json"),
+        small,
+    ));
+
+    let show = |r: Result<Value, ScimError>| match r {
+        Ok(v) => Ok(v.to_string()),
+        Err(e) => Err((e.status(), e.scim_type(), e.detail().to_owned())),
+    };
+    let options = Options::strict();
+    for (name, rt, body, limits) in &bodies {
+        let rt = registry.resource_type(rt).unwrap();
+        let two_steps = parse_json(body, limits)
+            .and_then(|v| validate_with(registry, rt, &v, Mode::Create, &options));
+        let one_step = validate_json(body, limits, registry, rt, Mode::Create, &options);
+        assert_eq!(show(one_step), show(two_steps), "{name}");
+    }
 }
 
 // --- Rejected resources ------------------------------------------------------
@@ -686,12 +817,11 @@ fn patch_result_must_keep_required_attributes() {
 #[test]
 fn group_members_change_by_replacing_elements() {
     let registry = Registry::shared();
-    let group = registry.resource_type("Group").unwrap();
     let existing = create("Group", &fixture("rfc7643-8.4-group.json")).unwrap();
     let input = json!({ "displayName": "Tour Guides", "members": [{ "value": "someone-else" }] });
     let replaced = validate(
         registry,
-        group,
+        "Group",
         &input,
         Mode::Replace {
             existing: &existing,
@@ -768,10 +898,15 @@ fn extension_listed_but_absent_is_not_listed() {
 
 #[test]
 fn lenient_options_drop_unknown_attributes() {
-    let registry = Registry::shared();
-    let user = registry.resource_type("User").unwrap();
     let input = json!({ "userName": "a", "foo": 1, "name": { "nick": "b", "givenName": "c" } });
-    let out = validate_with(registry, user, &input, Mode::Create, &Options::lenient()).unwrap();
+    let out = validate_all_ways(
+        Registry::shared(),
+        "User",
+        &input,
+        Mode::Create,
+        Options::lenient(),
+    )
+    .unwrap();
     assert_eq!(
         out,
         json!({ "schemas": [USER_URN], "userName": "a", "name": { "givenName": "c" } })

@@ -38,7 +38,7 @@ pub fn user_canonical() -> Value {
     resource::validate(
         Registry::shared(),
         resource_type("User"),
-        &user_parsed(),
+        user_parsed(),
         Mode::Create,
     )
     .unwrap_or_else(|e| panic!("{e}"))

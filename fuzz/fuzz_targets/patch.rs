@@ -2,7 +2,8 @@
 //! stored User (RFC 7643 §8.3) and Group (§8.4): never panics; `changed`
 //! says exactly whether the resource differs; and what `apply` returns is
 //! canonical: validating it as the patch result (RFC 7644 §3.5.2) succeeds
-//! and gives it back, less the server's readOnly attributes.
+//! and gives it back, less the server's readOnly attributes. `apply_owned`
+//! gives what `apply` gives, result or error.
 
 #![no_main]
 
@@ -93,7 +94,18 @@ fuzz_target!(|body: &[u8]| {
     let registry = Registry::shared();
     for (rt_name, stored) in targets() {
         let rt = resource_type(rt_name);
-        let Ok(patched) = patch::apply(registry, rt, stored, &request) else {
+        let borrowed = patch::apply(registry, rt, stored, &request);
+        let owned = patch::apply_owned(registry, rt, stored.clone(), &request);
+        match (&borrowed, &owned) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b, "{rt_name}: apply_owned differs"),
+            (Err(a), Err(b)) => assert_eq!(
+                a.detail(),
+                b.detail(),
+                "{rt_name}: apply_owned fails otherwise"
+            ),
+            _ => panic!("{rt_name}: apply gives {borrowed:?}, apply_owned {owned:?}"),
+        }
+        let Ok(patched) = borrowed else {
             continue;
         };
         assert_eq!(

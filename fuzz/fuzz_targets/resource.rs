@@ -4,7 +4,8 @@
 //! §2: validating the canonical form gives it back, key order included, as a
 //! create, a replace or a patch result against itself), a replace by the
 //! original input gives it too (RFC 7644 §3.5.1), and a canonical User always
-//! maps to account fields.
+//! maps to account fields. The owned input and `validate_json` of the body
+//! give what the borrowed input gives, result or error.
 
 #![no_main]
 
@@ -19,18 +20,50 @@ fn mapping() -> &'static Mapping {
     MAPPING.get_or_init(Mapping::drupal_default)
 }
 
+/// A result as comparable text: the resource printed (key order shows), or
+/// the error's status and detail.
+fn shown(result: &scim::Result<serde_json::Value>) -> Result<String, (u16, String)> {
+    match result {
+        Ok(value) => Ok(value.to_string()),
+        Err(err) => Err((err.status(), err.detail().to_owned())),
+    }
+}
+
 fuzz_target!(|body: &[u8]| {
-    let Ok(input) = resource::parse_json(body, &Limits::default()) else {
-        return;
+    let limits = Limits::default();
+    let registry = Registry::shared();
+    let input = match resource::parse_json(body, &limits) {
+        Ok(input) => input,
+        Err(err) => {
+            for rt in &registry.resource_types {
+                let read = resource::validate_json(
+                    body,
+                    &limits,
+                    registry,
+                    rt,
+                    Mode::Create,
+                    &Options::strict(),
+                );
+                assert_eq!(
+                    shown(&read),
+                    shown(&Err(err.clone())),
+                    "validate_json of a bad body"
+                );
+            }
+            return;
+        }
     };
     let _ = scim::schema::parse::schema_from_json(&input);
 
-    let registry = Registry::shared();
     for rt in &registry.resource_types {
         for options in [Options::strict(), Options::lenient()] {
-            let Ok(canonical) =
-                resource::validate_with(registry, rt, &input, Mode::Create, &options)
-            else {
+            let borrowed = resource::validate_with(registry, rt, &input, Mode::Create, &options);
+            let owned =
+                resource::validate_with(registry, rt, input.clone(), Mode::Create, &options);
+            let read = resource::validate_json(body, &limits, registry, rt, Mode::Create, &options);
+            assert_eq!(shown(&owned), shown(&borrowed), "{} owned input", rt.name);
+            assert_eq!(shown(&read), shown(&borrowed), "{} validate_json", rt.name);
+            let Ok(canonical) = borrowed else {
                 continue;
             };
 

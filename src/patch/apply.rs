@@ -101,26 +101,80 @@ pub fn apply(
     resource: &Value,
     request: &PatchRequest,
 ) -> Result<Patched> {
-    let Value::Object(original) = resource else {
-        return Err(ScimError::Internal(
-            "the resource to patch is not a JSON object".into(),
-        ));
+    let original = as_object(resource)?;
+    run(
+        registry,
+        rt,
+        original.clone(),
+        Original::Whole(original),
+        request,
+    )
+}
+
+/// As [`apply()`], with the same result and errors, taking `resource` by
+/// value: it becomes the working copy instead of being copied, and only the
+/// values the operations touch are kept aside to tell what changed. For
+/// callers with no further use for `resource`.
+///
+/// # Errors
+/// As [`apply()`].
+pub fn apply_owned(
+    registry: &Registry,
+    rt: &ResourceType,
+    resource: Value,
+    request: &PatchRequest,
+) -> Result<Patched> {
+    let Value::Object(doc) = resource else {
+        return Err(not_an_object());
     };
+    run(registry, rt, doc, Original::Touched(Vec::new()), request)
+}
+
+fn as_object(resource: &Value) -> Result<&Map<String, Value>> {
+    resource.as_object().ok_or_else(not_an_object)
+}
+
+fn not_an_object() -> ScimError {
+    ScimError::Internal("the resource to patch is not a JSON object".into())
+}
+
+/// What the resource held before the operations, to tell what they changed.
+enum Original<'o> {
+    /// The whole resource, borrowed.
+    Whole(&'o Map<String, Value>),
+    /// The value of each touched target when first touched (before any
+    /// operation changed it), in the order of [`Patcher::touched`].
+    Touched(Vec<Option<Value>>),
+}
+
+fn run(
+    registry: &Registry,
+    rt: &ResourceType,
+    doc: Map<String, Value>,
+    original: Original<'_>,
+    request: &PatchRequest,
+) -> Result<Patched> {
     let mut patcher = Patcher {
         registry,
         rt,
-        doc: original.clone(),
+        doc,
         touched: Vec::new(),
+        original,
     };
     for operation in &request.operations {
         patcher.operation(operation)?;
     }
 
+    let before = |i: usize, target: Target<'_>| match &patcher.original {
+        Original::Whole(original) => lookup(original, target),
+        Original::Touched(values) => values.get(i).and_then(Option::as_ref),
+    };
     let changed_attributes: Vec<String> = patcher
         .touched
         .iter()
-        .filter(|target| lookup(original, **target) != lookup(&patcher.doc, **target))
-        .map(|target| target.name().to_string())
+        .enumerate()
+        .filter(|&(i, target)| before(i, *target) != lookup(&patcher.doc, *target))
+        .map(|(_, target)| target.name().to_string())
         .collect();
     Ok(Patched {
         changed: !changed_attributes.is_empty(),
@@ -130,13 +184,15 @@ pub fn apply(
 }
 
 /// The working state of one [`apply()`] call.
-struct Patcher<'r> {
+struct Patcher<'r, 'o> {
     registry: &'r Registry,
     rt: &'r ResourceType,
     /// The working copy.
     doc: Map<String, Value>,
-    /// Every top-level attribute an operation targeted, once.
+    /// Every top-level attribute an operation targeted, once. Every change
+    /// to the working copy is to a target touched before it is changed.
     touched: Vec<Target<'r>>,
+    original: Original<'o>,
 }
 
 /// A top-level attribute and where its value lives.
@@ -215,7 +271,7 @@ enum Origin {
     ValueKey,
 }
 
-impl<'r> Patcher<'r> {
+impl<'r> Patcher<'r, '_> {
     fn operation(&mut self, operation: &PatchOperation) -> Result<()> {
         let value = operation.value.as_ref();
         match (&operation.path, operation.op, value) {
@@ -376,6 +432,9 @@ impl<'r> Patcher<'r> {
             .iter()
             .any(|t| std::ptr::eq(t.attr, target.attr))
         {
+            if let Original::Touched(values) = &mut self.original {
+                values.push(lookup(&self.doc, target).cloned());
+            }
             self.touched.push(target);
         }
     }

@@ -4,7 +4,7 @@
 pub mod apply;
 pub mod request;
 
-pub use apply::{apply, Patched};
+pub use apply::{apply, apply_owned, Patched};
 pub use request::{
     PatchOp, PatchOperation, PatchRequest, TargetPath, MAX_OPERATIONS, PATCH_OP_URN,
 };

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 use super::convert::{array_to_json, json_to_array, members_to_json, object_to_json};
 use super::exception::guard;
 use crate::mapping::{AccountFields, GroupRef, Mapping, ResourceMeta};
-use crate::resource::{parse_json, validate, Limits, Mode};
+use crate::resource::{validate_json, Limits, Mode, Options};
 use crate::schema::Registry;
 use crate::{Result, ScimError};
 
@@ -151,8 +151,14 @@ impl PhpMapping {
             let user = registry
                 .resource_type("User")
                 .ok_or_else(|| ScimError::Internal("the registry has no User type".into()))?;
-            let input = parse_json(json.as_bytes(), &Limits::default())?;
-            let valid = validate(registry, user, &input, Mode::Create)?;
+            let valid = validate_json(
+                json.as_bytes(),
+                &Limits::default(),
+                registry,
+                user,
+                Mode::Create,
+                &Options::strict(),
+            )?;
             let fields = self.mapping.to_account(&valid)?;
             Ok(json_to_array(&Value::Object(fields)))
         })

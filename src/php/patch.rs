@@ -11,7 +11,7 @@ use serde_json::{Map, Value};
 use super::convert::{json_to_array, object_to_json};
 use super::exception::guard;
 use super::resource::resource_type;
-use crate::patch::{apply, PatchRequest};
+use crate::patch::{apply_owned, PatchRequest};
 use crate::resource::{parse_json, Limits};
 use crate::schema::Registry;
 use crate::Result;
@@ -24,7 +24,7 @@ fn apply_request(
     let rt = resource_type(type_name)?;
     let request = PatchRequest::from_json(request)?;
     let resource = object_to_json(resource)?;
-    let patched = apply(Registry::shared(), rt, &resource, &request)?;
+    let patched = apply_owned(Registry::shared(), rt, resource, &request)?;
     let mut out = Map::with_capacity(3);
     out.insert("resource".into(), patched.resource);
     out.insert("changed".into(), Value::Bool(patched.changed));

@@ -7,11 +7,10 @@ use ext_php_rs::boxed::ZBox;
 use ext_php_rs::flags::ClassFlags;
 use ext_php_rs::prelude::*;
 use ext_php_rs::types::{ZendHashTable, Zval};
-use serde_json::Value;
 
-use super::convert::{self, json_to_array, object_to_json};
+use super::convert::{self, json_to_array, object_to_json, object_to_node};
 use super::exception::guard;
-use crate::resource::{parse_json, validate_with, Limits, Mode, Options};
+use crate::resource::{parse_json, parse_node, validate_with, Limits, Mode, Node, Options};
 use crate::schema::{Registry, ResourceType};
 use crate::version::{self, Precondition, Version};
 use crate::{Result, ScimError};
@@ -23,9 +22,10 @@ pub(super) fn resource_type(name: &str) -> Result<&'static ResourceType> {
         .ok_or_else(|| ScimError::NotFound(format!("resource type \"{name}\" not found")))
 }
 
-/// Validates `input` for a create, or for a replace of `existing`.
+/// Validates `input` (read from JSON, or converted from a PHP array, with
+/// its strings borrowed) for a create, or for a replace of `existing`.
 fn validate_value(
-    input: &Value,
+    input: Node<'_>,
     type_name: &str,
     existing: Option<&ZendHashTable>,
     strict: bool,
@@ -76,7 +76,7 @@ impl Resource {
         existing: Option<&ZendHashTable>,
         strict: bool,
     ) -> PhpResult<ZBox<ZendHashTable>> {
-        guard(|| validate_value(&object_to_json(resource)?, r#type, existing, strict))
+        guard(|| validate_value(object_to_node(resource)?, r#type, existing, strict))
     }
 
     /// As `validate()`, for a JSON request body, read within the default limits.
@@ -88,8 +88,8 @@ impl Resource {
         strict: bool,
     ) -> PhpResult<ZBox<ZendHashTable>> {
         guard(|| {
-            let input = parse_json(&json, &Limits::default())?;
-            validate_value(&input, r#type, existing, strict)
+            let input = parse_node(&json, &Limits::default())?;
+            validate_value(input, r#type, existing, strict)
         })
     }
 }
@@ -104,16 +104,16 @@ pub(super) fn validate_any(
 ) -> PhpResult<ZBox<ZendHashTable>> {
     guard(|| {
         let input = if let Some(json) = resource.zend_str() {
-            parse_json(json.as_bytes(), &Limits::default())?
+            parse_node(json.as_bytes(), &Limits::default())?
         } else if let Some(array) = resource.array() {
-            object_to_json(array)?
+            object_to_node(array)?
         } else {
             return Err(ScimError::invalid_syntax(format!(
                 "resource must be an array or a JSON string, got {}",
                 convert::type_name(resource)
             )));
         };
-        validate_value(&input, type_name, existing, strict)
+        validate_value(input, type_name, existing, strict)
     })
 }
 

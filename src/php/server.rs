@@ -17,7 +17,7 @@ use ext_php_rs::types::array::Iter;
 use ext_php_rs::types::{ZendHashTable, Zval};
 use serde_json::{Map, Value};
 
-use super::convert::{json_to_array, object_to_json, zval_to_json};
+use super::convert::{json_to_array, object_to_json, zval_to_node};
 use super::exception::guard;
 use super::store::{PhpStore, StoreObject};
 use crate::error::{Result, ScimError};
@@ -426,11 +426,11 @@ fn import(
     let mut valid = Vec::with_capacity(resources.len());
     for (index, item) in resources.values().enumerate() {
         let input = match item.str() {
-            Some(json) => crate::resource::parse_json(json.as_bytes(), &server.config().limits)?,
-            None => zval_to_json(item)?,
+            Some(json) => crate::resource::parse_node(json.as_bytes(), &server.config().limits)?,
+            None => zval_to_node(item)?,
         };
         let resource = server
-            .prepare_create(kind, &input)
+            .prepare_create(kind, input)
             .map_err(|e| e.with_detail(format!("resource {index}: {}", e.detail())))?;
         valid.push(resource);
     }

@@ -1,7 +1,10 @@
 //! Bounded reading of request bodies: size, UTF-8, nesting depth and JSON
 //! syntax are checked in that order, each with its own error.
 
+use super::input::sealed::Input as _;
+use super::node::Node;
 use crate::{Result, ScimError};
+use serde::Deserialize;
 use serde_json::Value;
 
 /// Limits on a request body.
@@ -39,6 +42,51 @@ impl Default for Limits {
 /// than `limits.max_depth` (with the byte offset), malformed JSON (with line
 /// and column) and a top level that is not an object.
 pub fn parse_json(body: &[u8], limits: &Limits) -> Result<Value> {
+    read(body, limits)
+}
+
+/// Reads a request body as [`parse_json`] does, with the same errors, into
+/// a [`Node`] tree for validation.
+pub(crate) fn parse_node<'a>(body: &'a [u8], limits: &Limits) -> Result<Node<'a>> {
+    read(body, limits)
+}
+
+/// A JSON document as a tree: `serde_json::Value` or [`Node`].
+trait Tree<'a>: Deserialize<'a> {
+    fn deeper_than(&self, max: usize) -> bool;
+    fn is_object(&self) -> bool;
+    fn kind(&self) -> &'static str;
+}
+
+impl Tree<'_> for Value {
+    fn deeper_than(&self, max: usize) -> bool {
+        deeper_than(self, max)
+    }
+
+    fn is_object(&self) -> bool {
+        Value::is_object(self)
+    }
+
+    fn kind(&self) -> &'static str {
+        crate::error::json_kind(self)
+    }
+}
+
+impl<'a> Tree<'a> for Node<'a> {
+    fn deeper_than(&self, max: usize) -> bool {
+        Node::deeper_than(self, max)
+    }
+
+    fn is_object(&self) -> bool {
+        matches!(self, Node::Object(_))
+    }
+
+    fn kind(&self) -> &'static str {
+        self.view().kind()
+    }
+}
+
+fn read<'a, T: Tree<'a>>(body: &'a [u8], limits: &Limits) -> Result<T> {
     if body.len() > limits.max_body_bytes {
         return Err(ScimError::PayloadTooLarge(format!(
             "request body is {} bytes, more than the limit of {} bytes",
@@ -68,14 +116,14 @@ pub fn parse_json(body: &[u8], limits: &Limits) -> Result<Value> {
     // a too-deep body fails as too deep even where its syntax fails too.
     // `serde_json` stops by itself at 128 levels, so parsing first never
     // recurses without bound.
-    let value: Value = match serde_json::from_str(text) {
+    let value: T = match serde_json::from_str(text) {
         Ok(value) => value,
         Err(err) => {
             check_depth(text.as_bytes(), limits.max_depth, skipped)?;
             return Err(syntax_error(&err));
         }
     };
-    if deeper_than(&value, limits.max_depth) {
+    if value.deeper_than(limits.max_depth) {
         check_depth(text.as_bytes(), limits.max_depth, skipped)?;
         return Err(ScimError::invalid_syntax(format!(
             "request body nests deeper than {} levels",
@@ -87,7 +135,7 @@ pub fn parse_json(body: &[u8], limits: &Limits) -> Result<Value> {
     } else {
         Err(ScimError::invalid_syntax(format!(
             "request body must be a JSON object, got {}",
-            crate::error::json_kind(&value)
+            value.kind()
         )))
     }
 }
@@ -189,6 +237,12 @@ mod tests {
                 );
                 let value: Value = serde_json::from_str(&body).unwrap();
                 assert_eq!(deeper_than(&value, max_depth), depth > max_depth);
+                let node: Node<'_> = serde_json::from_str(&body).unwrap();
+                assert_eq!(node.deeper_than(max_depth), depth > max_depth);
+                assert_eq!(
+                    parse_node(body.as_bytes(), &limits).map(|_| ()),
+                    result.map(|_| ())
+                );
             }
         }
     }

@@ -15,10 +15,16 @@
 
 mod compare;
 mod format;
+mod input;
 mod json;
+mod node;
 mod path;
 mod validate;
 
 pub use compare::values_equal;
+pub use input::Input;
+pub(crate) use json::parse_node;
 pub use json::{parse_json, Limits};
-pub use validate::{validate, validate_with, Mode, Options};
+#[cfg(feature = "php")]
+pub(crate) use node::Node;
+pub use validate::{validate, validate_json, validate_with, Mode, Options};

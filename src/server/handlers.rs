@@ -359,7 +359,8 @@ impl<S: Store> Handler<'_, S> {
     }
 
     fn create(&self, kind: Kind, event: &mut Event) -> Result<Response> {
-        let valid = self.server.prepare_create(kind, &self.body()?)?;
+        let body = resource::parse_node(self.request.body, &self.server.config.limits)?;
+        let valid = self.server.prepare_create(kind, body)?;
         let stored = self.server.store.create(kind, valid)?;
         event.resource_id = Some(stored.id().to_owned());
         self.resource_response(201, kind, stored)
@@ -431,7 +432,7 @@ impl<S: Store> Handler<'_, S> {
                 let valid = resource::validate_with(
                     registry,
                     rt,
-                    &patched.resource,
+                    patched.resource,
                     Mode::Patched { existing },
                     options,
                 )?;

@@ -193,14 +193,16 @@ impl<S: Store> Server<S> {
     }
 
     /// Validates `input` as a new resource of `kind`, as a POST would, and
-    /// returns what would be stored: for imports that bypass HTTP.
+    /// returns what would be stored: for imports that bypass HTTP. Pass
+    /// `input` by value when it has no further use (see
+    /// [`crate::resource::Input`]).
     ///
     /// # Errors
     /// The validation errors of a POST.
     pub fn prepare_create(
         &self,
         kind: Kind,
-        input: &serde_json::Value,
+        input: impl crate::resource::Input,
     ) -> crate::Result<serde_json::Value> {
         let rt = self.registry.resource_type(kind.as_str()).ok_or_else(|| {
             ScimError::Internal(format!("the registry has no {kind} resource type"))

@@ -100,6 +100,24 @@ final class ConvertTest extends ScimTestCase {
     $this->assertScimError(fn() => Testing::toJson($value), $class, 400, $scimType, $message);
   }
 
+  /**
+   * The arrays among the values without JSON form.
+   */
+  public function rejectedArrayProvider(): array {
+    return array_filter($this->rejectedProvider(), fn($case) => is_array($case[0]));
+  }
+
+  /**
+   * Validation reads a PHP array through its own conversion (one that
+   * borrows the strings); an array without JSON form fails it alike.
+   *
+   * @dataProvider rejectedArrayProvider
+   */
+  public function testValidationRejectsArraysWithoutJsonFormAlike(array $value, string $class, string $scimType, string $message): void {
+    $this->assertScimError(fn() => \Scim\Resource::validate($value), $class, 400, $scimType, $message);
+    $this->assertScimError(fn() => \Scim\validate($value), $class, 400, $scimType, $message);
+  }
+
   public function testSelfReferenceHitsTheDepthLimit(): void {
     $a = ['x' => 1];
     $a['self'] = &$a;

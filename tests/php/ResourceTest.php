@@ -39,6 +39,45 @@ final class ResourceTest extends ScimTestCase {
     $this->assertSame(Resource::validateJson($json, 'User'), Resource::validate(json_decode($json, TRUE), 'User'));
   }
 
+  public function testArraysAndJsonValidateAlikeForEveryFixture(): void {
+    $mapping = \Scim\Mapping::drupalDefault();
+    foreach ([
+      'rfc7643-8.1-minimal-user.json' => 'User',
+      'rfc7643-8.2-full-user.json' => 'User',
+      'rfc7643-8.3-enterprise-user.json' => 'User',
+      'bench-user-1.5k.json' => 'User',
+      'rfc7643-8.4-group.json' => 'Group',
+    ] as $name => $type) {
+      $json = $this->fixture($name);
+      $canonical = Resource::validateJson($json, $type);
+      $this->assertSame($canonical, Resource::validate(json_decode($json, TRUE), $type), $name);
+      $this->assertSame($canonical, \Scim\validate($json, $type), $name);
+      $this->assertSame($canonical, Resource::validate($canonical, $type), $name);
+      if ($type === 'User') {
+        $this->assertSame($mapping->toAccount($canonical), $mapping->accountFromJson($json), $name);
+      }
+    }
+  }
+
+  public function testArraysAndJsonFailAlike(): void {
+    foreach ([
+      ['userName' => 'a', 'emails' => [['value' => 'x', 'primary' => TRUE], ['value' => 'y', 'primary' => 'True']]],
+      ['userName' => 'a', 'USERNAME' => 'b'],
+      ['userName' => 'a', 'name' => 'Babs'],
+      ['userName' => 'a', 'x509Certificates' => [['value' => 'not base64']]],
+      ['userName' => ''],
+    ] as $input) {
+      $json = json_encode($input);
+      try {
+        Resource::validateJson($json);
+        $this->fail("$json validates");
+      }
+      catch (\Scim\Exception $e) {
+        $this->assertScimError(fn() => Resource::validate($input), get_class($e), $e->getStatus(), $e->getScimType(), $e->getMessage());
+      }
+    }
+  }
+
   public function testValidateFixesCaseAndQuirks(): void {
     $user = Resource::validate(['USERNAME' => 'bjensen', 'Active' => 'False', 'emails' => ['value' => 'b@example.com']]);
     $this->assertSame([
@@ -59,6 +98,9 @@ final class ResourceTest extends ScimTestCase {
     $this->assertScimError(fn() => Resource::validate(['userName' => 3]), \Scim\InvalidValueException::class, 400, 'invalidValue', 'attribute "userName" must be a string, got a number');
     $this->assertScimError(fn() => Resource::validate(['userName' => 'x', 'foo' => 1]), \Scim\InvalidSyntaxException::class, 400, 'invalidSyntax', 'unknown attribute "foo"');
     $this->assertScimError(fn() => Resource::validateJson('{"userName":"x"}', 'Device'), \Scim\NotFoundException::class, 404, NULL, 'resource type "Device" not found');
+    // The body is read before anything else is looked at.
+    $this->assertScimError(fn() => Resource::validateJson('{', 'Device'), \Scim\InvalidSyntaxException::class, 400, 'invalidSyntax', 'request body is not valid JSON at line 1, column 1: EOF while parsing an object');
+    $this->assertScimError(fn() => Resource::validate(['x' => NAN], 'Device'), \Scim\InvalidValueException::class, 400, 'invalidValue', 'the number NaN at "x" is not finite');
   }
 
   public function testValidateFunctionTakesAnArrayOrJson(): void {

@@ -6,6 +6,10 @@
  * against json_decode() of the same body as a yardstick. Not a test: run it
  * with `make bench`, on a quiet machine.
  *
+ * With a case name and a count (`bench.php 'Mapping::accountFromJson' 1100`)
+ * it runs that case alone, silently, for counting instructions under
+ * callgrind (docs/benchmarks.md).
+ *
  * The goal (see the brief of the project): a typical 1.5 KB user validated
  * and mapped in under 10 microseconds.
  */
@@ -37,6 +41,18 @@ $cases = [
   'Patch::apply (deactivate)' => fn() => Scim\Patch::apply($user, $deactivate),
   'Mapping::changes' => fn() => $mapping->changes($user, $user),
 ];
+
+if (isset($argv[1])) {
+  $case = $cases[$argv[1]] ?? NULL;
+  if ($case === NULL) {
+    fwrite(STDERR, 'cases: ' . implode(', ', array_keys($cases)) . "\n");
+    exit(1);
+  }
+  for ($i = (int) ($argv[2] ?? 1000); $i > 0; $i--) {
+    $case();
+  }
+  exit(0);
+}
 
 printf("%d-byte user (bench-user-1.5k.json, compact)\n", strlen($json));
 foreach ($cases as $name => $case) {
