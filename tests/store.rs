@@ -1087,6 +1087,56 @@ fn concurrent_member_additions_lose_none() {
     assert_eq!(stored.version, 9);
 }
 
+/// Runs `store.update` of User `id`, adding `nickName`, while `other`
+/// replaces it (adding `title`) after the first read; returns the outcome
+/// and how many times the modification ran.
+fn update_racing(
+    store: &SqliteStore,
+    other: &SqliteStore,
+    id: &str,
+    expected: Option<u64>,
+) -> (scim::Result<Stored>, usize) {
+    let mut calls = 0;
+    let outcome = store.update(Kind::User, id, expected, &mut |current| {
+        calls += 1;
+        if calls == 1 {
+            let mut theirs = current.clone();
+            theirs["title"] = json!("Tour Guide");
+            other.replace(Kind::User, id, theirs, None).unwrap();
+        }
+        let mut next = current.clone();
+        next["nickName"] = json!("Babs");
+        Ok(next)
+    });
+    (outcome, calls)
+}
+
+#[test]
+fn an_update_that_loses_the_race_runs_again_in_the_writers_turn() {
+    let dir = TempDir::new("race");
+    let store = SqliteStore::open(dir.db()).unwrap();
+    let other = SqliteStore::open(dir.db()).unwrap();
+    let id = store
+        .create(Kind::User, user("bjensen"))
+        .unwrap()
+        .id()
+        .to_owned();
+
+    let (outcome, calls) = update_racing(&store, &other, &id, None);
+    let stored = outcome.unwrap();
+    assert_eq!(calls, 2);
+    assert_eq!(stored.resource["title"], "Tour Guide");
+    assert_eq!(stored.resource["nickName"], "Babs");
+    assert_eq!(stored.version, 3);
+
+    // With the client's If-Match, the other writer's change makes it stale.
+    let (outcome, calls) = update_racing(&store, &other, &id, Some(3));
+    let err = outcome.unwrap_err();
+    assert_eq!(err.status(), 412, "{err}");
+    assert_eq!(calls, 1);
+    assert_eq!(store.get(Kind::User, &id).unwrap().version, 4);
+}
+
 #[test]
 fn a_writer_waits_for_the_lock_file_then_fails_as_busy() {
     let dir = TempDir::new("writer-lock");

@@ -562,6 +562,18 @@ impl Store for SqliteStore {
         expected_version: Option<u64>,
         modify: &mut dyn FnMut(&Value) -> Result<Value>,
     ) -> Result<Stored> {
+        // First optimistically: read and modify outside the writers' turn,
+        // which then lasts only for a compare-and-swap write. If another
+        // writer changed the resource in between, once more inside the turn,
+        // where nothing can change under us, so a busy group's PATCHes all
+        // succeed (no retry limit to run out of).
+        let current = self.get(kind, id)?;
+        check_version(kind, id, current.version, expected_version)?;
+        let next = modify(&current.resource)?;
+        match self.replace(kind, id, next, Some(current.version)) {
+            Err(ScimError::PreconditionFailed(_)) if expected_version.is_none() => {}
+            done => return done,
+        }
         self.rewrite(kind, id, expected_version, |tx| {
             let before = load(tx, kind, id)?.ok_or_else(|| not_found(kind, id))?;
             modify(&before.resource)
