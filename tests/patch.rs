@@ -285,6 +285,16 @@ accepted! {
     replace_making_a_value_primary_clears_the_old_primary: user(),
         [{"op": "replace", "path": "emails[type eq \"home\"].primary", "value": true}],
         "/emails/0/primary" => false;
+    // Found by the fuzzer: two values sent as primary were both kept.
+    replace_with_two_primary_values_keeps_the_last_primary: user(),
+        [{"op": "replace", "value": {"emails": [
+            {"value": "a@x.org", "primary": true},
+            {"value": "b@x.org", "type": "work", "primary": true}
+        ]}}],
+        "/emails" => [
+            {"value": "a@x.org", "primary": false},
+            {"value": "b@x.org", "type": "work", "primary": true}
+        ];
     add_of_a_primary_value_clears_the_old_primary: user(),
         [{"op": "add", "path": "emails", "value": [{"value": "b@x.org", "primary": true}]}],
         "/emails/0/primary" => false;

@@ -493,6 +493,10 @@ impl<'r> Patcher<'r, '_> {
             if op == PatchOp::Add {
                 return self.append(target, values);
             }
+            // Several values sent as primary: the last one is (§3.5.2).
+            let mut values = values;
+            let written = 0..values.len();
+            settle_primary(&mut values, attr, written);
             let values = Value::Array(values);
             check_immutable(attr, name, self.get(target), &values)?;
             *self.slot(target)? = values;
