@@ -248,17 +248,35 @@ pub trait Store {
         modify: &mut dyn FnMut(&Value) -> Result<Value>,
     ) -> Result<Stored> {
         for _ in 0..UPDATE_ATTEMPTS {
-            let current = self.get(kind, id)?;
-            check_version(kind, id, current.version, expected_version)?;
-            let next = modify(&current.resource)?;
-            match self.replace(kind, id, next, Some(current.version)) {
-                Err(ScimError::PreconditionFailed(_)) if expected_version.is_none() => {}
-                done => return done,
+            if let Some(done) = update_once(self, kind, id, expected_version, modify) {
+                return done;
             }
         }
         Err(ScimError::Conflict(format!(
             "{kind} \"{id}\" kept changing, try again"
         )))
+    }
+}
+
+/// One optimistic read-modify-write of [`Store::update`]: `get`, `modify`,
+/// then `replace` only if the version read is still the stored one. `None`
+/// when another writer got there first and the client named no version, so
+/// that trying again is right.
+pub(crate) fn update_once<S: Store + ?Sized>(
+    store: &S,
+    kind: Kind,
+    id: &str,
+    expected_version: Option<u64>,
+    modify: &mut dyn FnMut(&Value) -> Result<Value>,
+) -> Option<Result<Stored>> {
+    let attempt = store.get(kind, id).and_then(|current| {
+        check_version(kind, id, current.version, expected_version)?;
+        let next = modify(&current.resource)?;
+        store.replace(kind, id, next, Some(current.version))
+    });
+    match attempt {
+        Err(ScimError::PreconditionFailed(_)) if expected_version.is_none() => None,
+        done => Some(done),
     }
 }
 

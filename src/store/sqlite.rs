@@ -4,7 +4,7 @@
 
 use super::{
     already_in_use, background, check_version, migrations, not_found, sql, stamp, unknown_member,
-    Kind, Page, Query, Store, Stored,
+    update_once, Kind, Page, Query, Store, Stored,
 };
 use crate::schema::Registry;
 use crate::{Result, ScimError};
@@ -588,12 +588,8 @@ impl Store for SqliteStore {
         // writer changed the resource in between, once more inside the turn,
         // where nothing can change under us, so a busy group's PATCHes all
         // succeed (no retry limit to run out of).
-        let current = self.get(kind, id)?;
-        check_version(kind, id, current.version, expected_version)?;
-        let next = modify(&current.resource)?;
-        match self.replace(kind, id, next, Some(current.version)) {
-            Err(ScimError::PreconditionFailed(_)) if expected_version.is_none() => {}
-            done => return done,
+        if let Some(done) = update_once(self, kind, id, expected_version, modify) {
+            return done;
         }
         self.rewrite(kind, id, expected_version, |tx| {
             let before = load(tx, kind, id)?.ok_or_else(|| not_found(kind, id))?;
