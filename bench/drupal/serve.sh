@@ -35,49 +35,12 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-as_root=()
-fpm_user=""
-nginx_user=""
-if [[ $EUID -eq 0 ]]; then
-  as_root=(-R)
-  fpm_user=$'user = root\ngroup = root'
-  nginx_user="user root root;"
-fi
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=bench/fpm-nginx.sh
+source "$here/../fpm-nginx.sh"
 
-cat >"$tmp/php-fpm.conf" <<CONF
-[global]
-pid = $tmp/php-fpm.pid
-error_log = $tmp/php-fpm.log
-daemonize = no
-
-[drupal]
-$fpm_user
-listen = $tmp/php-fpm.sock
-listen.mode = 0600
-pm = static
-pm.max_children = $WORKERS
-pm.max_requests = 0
-php_admin_value[display_errors] = 0
-php_admin_value[log_errors] = 1
-catch_workers_output = yes
-CONF
-
-mkdir -p "$tmp/nginx"
-cat >"$tmp/nginx.conf" <<CONF
-$nginx_user
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx/body;
-  fastcgi_temp_path $tmp/nginx/fastcgi;
-  proxy_temp_path $tmp/nginx/proxy;
-  uwsgi_temp_path $tmp/nginx/uwsgi;
-  scgi_temp_path $tmp/nginx/scgi;
-  keepalive_requests 1000000;
-  keepalive_timeout 60s;
+bench_fpm_conf "$tmp" drupal "$WORKERS"
+bench_nginx_conf "$tmp" "
   server {
     listen 127.0.0.1:$PORT;
     root $web;
@@ -93,15 +56,13 @@ http {
       fastcgi_param SCRIPT_NAME /index.php;
       fastcgi_pass unix:$tmp/php-fpm.sock;
     }
-  }
-}
-CONF
+  }"
 
 info=$("$PHP_FPM" -d "extension=$extension" -d opcache.enable=1 -i 2>/dev/null)
 grep -q '^opcache.enable => On' <<<"$info" || { echo "php-fpm: opcache is not on" >&2; exit 1; }
 grep -q '^scim support\|^scim$\|scim.enable' <<<"$info" || { echo "php-fpm: the scim extension is not loaded" >&2; exit 1; }
 
-"$PHP_FPM" "${as_root[@]}" -F -y "$tmp/php-fpm.conf" -d "extension=$extension" -d opcache.enable=1 &
+"$PHP_FPM" "${bench_fpm_args[@]}" -F -y "$tmp/php-fpm.conf" -d "extension=$extension" -d opcache.enable=1 &
 pids+=($!)
 nginx -p "$tmp/nginx" -e "$tmp/nginx-error.log" -c "$tmp/nginx.conf" -g 'daemon off;' &
 pids+=($!)

@@ -135,59 +135,20 @@ printf '<?php header("Content-Type: application/scim+json"); echo %s;\n' \
   "'{\"schemas\":[\"urn:ietf:params:scim:api:messages:2.0:ListResponse\"],\"totalResults\":0,\"Resources\":[]}'" \
   >"$tmp/fixed.php"
 
-as_root=()
-fpm_user=""
-nginx_user=""
-if [[ $EUID -eq 0 ]]; then
-  as_root=(-R)
-  fpm_user=$'user = root\ngroup = root'
-  nginx_user="user root root;"
-fi
+# shellcheck source=bench/fpm-nginx.sh
+source "$here/../fpm-nginx.sh"
 
 # write_fpm_conf DURABILITY: the php-fpm configuration, one pool of exactly 2
 # static workers serving server.php with that store durability.
 write_fpm_conf() {
-  cat >"$tmp/php-fpm.conf" <<EOF
-[global]
-pid = $tmp/php-fpm.pid
-error_log = $tmp/php-fpm.log
-daemonize = no
-
-[scim]
-$fpm_user
-listen = $tmp/php-fpm.sock
-listen.mode = 0600
-pm = static
-pm.max_children = 2
-pm.max_requests = 0
-clear_env = yes
+  bench_fpm_conf "$tmp" scim 2 "clear_env = yes
 env[SCIM_DB] = $db
 env[SCIM_TOKEN_SHA256] = $digest
 env[SCIM_BASE_PATH] = /scim/v2
-env[SCIM_DURABILITY] = $1
-php_admin_value[display_errors] = 0
-php_admin_value[log_errors] = 1
-catch_workers_output = yes
-EOF
+env[SCIM_DURABILITY] = $1"
 }
 
-mkdir -p "$tmp/nginx"
-cat >"$tmp/nginx.conf" <<EOF
-$nginx_user
-worker_processes 1;
-pid $tmp/nginx.pid;
-error_log $tmp/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $tmp/nginx/body;
-  fastcgi_temp_path $tmp/nginx/fastcgi;
-  proxy_temp_path $tmp/nginx/proxy;
-  uwsgi_temp_path $tmp/nginx/uwsgi;
-  scgi_temp_path $tmp/nginx/scgi;
-  keepalive_requests 1000000;
-  keepalive_timeout 60s;
-
+bench_nginx_conf "$tmp" "
   # Ours, and the fixed-body baseline, through php-fpm.
   server {
     listen 127.0.0.1:$PORT;
@@ -211,9 +172,7 @@ http {
       proxy_set_header Host \$http_host;
       proxy_buffering on;
     }
-  }
-}
-EOF
+  }"
 
 log "starting php-fpm (2 static workers) and nginx on 127.0.0.1:$PORT"
 fpm_info=$(php-fpm8.2 -d "extension=$extension" -d opcache.enable=1 -i 2>/dev/null)
@@ -222,7 +181,7 @@ grep -q '^scim.enable_test_hooks' <<<"$fpm_info" || { log "php-fpm: the scim ext
 # start_fpm DURABILITY; stop_fpm.
 start_fpm() {
   write_fpm_conf "$1"
-  php-fpm8.2 "${as_root[@]}" -F -y "$tmp/php-fpm.conf" \
+  php-fpm8.2 "${bench_fpm_args[@]}" -F -y "$tmp/php-fpm.conf" \
     -d "extension=$extension" -d opcache.enable=1 &
   fpm_pid=$!
   pids+=("$fpm_pid")
